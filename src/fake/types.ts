@@ -1,0 +1,52 @@
+/**
+ * The fake tenant's wire-level contract: an HTTP-ish request in, an HTTP-ish response out. The msw
+ * handlers (unit tests) and the sandbox's node:https server are both thin adapters over this.
+ */
+export interface FakeRequest {
+  method: string;
+  /** Path and query after the Graph version root, e.g. "/applications?$filter=displayName%20eq%20'X'". */
+  url: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, if any. */
+  body?: unknown;
+}
+
+export interface FakeResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** JSON body; undefined for 204. */
+  body?: unknown;
+}
+
+/** Fault knobs, settable when the fake is built and changeable at run time. */
+export interface FaultOptions {
+  /** Added to every top-level request before it is answered (ms). */
+  latencyMs?: number;
+  /** Replication delay: created/updated objects stay invisible (or stale) to reads and references for this long (ms). */
+  lagMs?: number;
+  /** Probability (0..1) that a request (or a $batch item) is answered 429 with Retry-After. */
+  throttleRate?: number;
+  /** The Retry-After value sent with 429s, as Graph sends it (seconds, may be fractional), default "0.2". */
+  retryAfter?: string;
+  /** Probability (0..1) that a request (or a $batch item) is answered 503. */
+  failRate?: number;
+  /** Seed for the fault dice, so a failing run can be replayed. */
+  seed?: number;
+}
+
+/** Claims the fake reads from a bearer token. */
+export interface TokenClaims {
+  tid: string;
+  /** Delegated scopes, space-separated in the JWT `scp` claim. */
+  scp?: string;
+  /** App-only permissions. */
+  roles?: string[];
+  /** Directory role template ids of the signed-in user (or app). */
+  wids?: string[];
+  oid?: string;
+  appid?: string;
+  aud?: string;
+  exp?: number;
+}

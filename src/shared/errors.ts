@@ -1,0 +1,58 @@
+/**
+ * The error vocabulary. Only the CLI entry point turns these into exit codes; library callers get
+ * typed errors they can branch on.
+ */
+export const ExitCode = {
+  Success: 0,
+  Failed: 1,
+  InvalidInput: 2,
+  PendingChanges: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class AppError extends Error {
+  readonly exitCode: ExitCode = ExitCode.Failed;
+  /** Extra context shown only with --verbose. */
+  readonly detail?: string;
+  constructor(message: string, options?: { cause?: unknown; detail?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    if (options?.detail !== undefined) this.detail = options.detail;
+  }
+}
+
+/** Bad input or usage: exit 2, nothing written to the tenant. */
+export class InputError extends AppError {
+  override readonly exitCode = ExitCode.InvalidInput;
+}
+
+/** The signed-in admin lacks a role or scope; raised before the first write. */
+export class PreflightError extends AppError {
+  override readonly exitCode = ExitCode.Failed;
+}
+
+/** An app with our name exists that this tool does not own; plan and apply stop. */
+export class ForeignAppError extends AppError {
+  override readonly exitCode = ExitCode.Failed;
+}
+
+/** A Graph request failed for good (after retries). Keeps what a support ticket needs. */
+export class GraphRequestError extends AppError {
+  readonly status: number;
+  readonly code: string;
+  readonly requestId: string | undefined;
+  readonly operation: string;
+  constructor(init: { operation: string; status: number; code: string; message: string; requestId?: string | undefined }) {
+    super(`${init.operation} failed: ${init.status} ${init.code}: ${init.message}`);
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.operation = init.operation;
+  }
+}
+
+/** A bounded wait ran out; the message says what it was waiting for. */
+export class TimeoutError extends AppError {}
+
+/** apply ran every action but the re-read tenant still differs from the profile. */
+export class ConvergenceError extends AppError {}
