@@ -50,3 +50,37 @@ export interface TokenClaims {
   aud?: string;
   exp?: number;
 }
+
+/** One request as the fake saw it; the bench and tests count writes and sequential depth from these. */
+export interface RequestLogEntry {
+  method: string;
+  url: string;
+  tenantId: string | undefined;
+  status: number;
+  startedAt: number;
+  endedAt: number;
+  /** Set for an item inside a $batch: the index (in the log) of the outer POST /$batch entry. */
+  batchIndex?: number;
+}
+
+export interface RequestStats {
+  /** Graph operations: top-level requests other than /$batch, plus every item inside a batch. */
+  requests: number;
+  /** Of those, POST/PATCH/DELETE (a $batch envelope itself is not a write). */
+  writes: number;
+  /** Top-level HTTP round trips, /$batch envelopes included. */
+  roundTrips: number;
+  /** Waves of round trips: a top-level request that starts while none is in flight opens a new wave. */
+  sequentialDepth: number;
+}
+
+/** The fake tenant seen as data: what tests assert on and what the sandbox's authority reads. */
+export interface SeedTenant {
+  id?: string;
+  /** Organization display name, e.g. "Contoso". */
+  displayName?: string;
+  /** The initial *.onmicrosoft.com domain, e.g. "contoso.onmicrosoft.com". */
+  initialDomain?: string;
+  /** false: no "Office 365 Exchange Online" service principal (tenant without Exchange licences). */
+  hasExchange?: boolean;
+}
