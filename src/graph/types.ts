@@ -76,4 +76,14 @@ export interface Graph {
    * Results come back in input order.
    */
   batch(requests: readonly GraphRequest[]): Promise<GraphResponse[]>;
+  /**
+   * Follows `@odata.nextLink` (absolute URLs under the same Graph root) from a first page already
+   * fetched, with send()'s retry semantics, and returns every page's `value` concatenated.
+   * `options.headers` go with every next-page request (e.g. `ConsistencyLevel: eventual`).
+   */
+  pages<T>(
+    first: { value?: T[]; "@odata.nextLink"?: string },
+    operation: string,
+    options?: { headers?: Record<string, string> },
+  ): Promise<T[]>;
 }
