@@ -1,0 +1,69 @@
+/**
+ * The sandbox authority's signing key: one RSA key per sandbox run, published as a JWKS, used for every
+ * token the sandbox issues and for checking bearer tokens that reach the simulated Graph.
+ */
+import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import type { Clock } from "../shared/clock.js";
+import type { TokenClaims } from "../fake/types.js";
+import { decodeJwt, signRs256, verifyJwtSignature, type JsonObject } from "./jwt.js";
+
+/** Tolerated clock difference when checking exp/nbf, as Entra-protected APIs allow (5 minutes). */
+const CLOCK_SKEW_S = 300;
+
+export class SandboxSigner {
+  readonly kid: string;
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+  private readonly clock: Clock;
+
+  constructor(clock: Clock) {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+    this.kid = randomUUID();
+    this.clock = clock;
+  }
+
+  sign(payload: JsonObject): string {
+    return signRs256({ kid: this.kid }, payload, this.privateKey);
+  }
+
+  jwks(): { keys: JsonObject[] } {
+    const jwk = this.publicKey.export({ format: "jwk" });
+    return { keys: [{ kty: jwk.kty, use: "sig", alg: "RS256", kid: this.kid, n: jwk.n, e: jwk.e }] };
+  }
+
+  /**
+   * Claims of a bearer token this sandbox issued and that is still valid; undefined for anything else
+   * (unsigned, signed by another key, expired, not yet valid, or — when `audience` is given — meant for
+   * another resource). Id tokens never pass: they carry ver 2.0 and the client id as audience.
+   */
+  verifyAccessToken(token: string, audience?: string): TokenClaims | undefined {
+    const jwt = decodeJwt(token);
+    if (!jwt || jwt.header["alg"] !== "RS256" || jwt.header["kid"] !== this.kid) return undefined;
+    if (!verifyJwtSignature(jwt, this.publicKey)) return undefined;
+    const p = jwt.payload;
+    const now = Math.floor(this.clock.now() / 1000);
+    if (typeof p["exp"] !== "number" || p["exp"] + CLOCK_SKEW_S < now) return undefined;
+    if (typeof p["nbf"] === "number" && p["nbf"] - CLOCK_SKEW_S > now) return undefined;
+    if (p["ver"] !== "1.0" || typeof p["tid"] !== "string") return undefined;
+    if (audience !== undefined && p["aud"] !== audience) return undefined;
+    return toTokenClaims(p);
+  }
+}
+
+function toTokenClaims(p: JsonObject): TokenClaims {
+  const claims: TokenClaims = { tid: p["tid"] as string };
+  if (typeof p["scp"] === "string") claims.scp = p["scp"];
+  if (isStringArray(p["roles"])) claims.roles = p["roles"];
+  if (isStringArray(p["wids"])) claims.wids = p["wids"];
+  if (typeof p["oid"] === "string") claims.oid = p["oid"];
+  if (typeof p["appid"] === "string") claims.appid = p["appid"];
+  if (typeof p["aud"] === "string") claims.aud = p["aud"];
+  if (typeof p["exp"] === "number") claims.exp = p["exp"];
+  return claims;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}

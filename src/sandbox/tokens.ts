@@ -1,0 +1,137 @@
+/**
+ * Token shapes the sandbox issues, modelled on Entra v2.0 endpoint responses carrying v1.0 access
+ * tokens (what Graph and Exchange get in production): delegated user tokens with id_token/client_info for
+ * MSAL's account cache, and app-only tokens for certificate sign-in.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { DirectoryTenant } from "./directory.js";
+import { base64urlJson, type JsonObject } from "./jwt.js";
+import type { ResourceApi } from "./resources.js";
+import type { SandboxSigner } from "./signer.js";
+import type { SandboxUser } from "./identities.js";
+
+/** Access token lifetime; Entra's default is 60–90 minutes, a fixed hour keeps tests predictable. */
+export const ACCESS_TOKEN_LIFETIME_S = 3599;
+
+export interface DelegatedTokenInput {
+  signer: SandboxSigner;
+  authorityUrl: string;
+  tenant: DirectoryTenant;
+  user: SandboxUser;
+  clientId: string;
+  resource: ResourceApi;
+  /** Granted short scope names (no OIDC scopes). */
+  scopes: string[];
+  /** Scope strings echoed in the response (as requested, plus the OIDC ones). */
+  responseScope: string;
+  refreshToken: string;
+  nonce?: string | undefined;
+  nowMs: number;
+}
+
+export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
+  const { tenant, user, clientId, nowMs } = input;
+  const now = Math.floor(nowMs / 1000);
+  const accessToken = input.signer.sign({
+    aud: input.resource.url,
+    iss: `https://sts.windows.net/${tenant.id}/`,
+    iat: now,
+    nbf: now,
+    exp: now + ACCESS_TOKEN_LIFETIME_S,
+    acr: "1",
+    amr: ["pwd", "mfa"],
+    appid: clientId,
+    appidacr: "0",
+    family_name: user.familyName,
+    given_name: user.givenName,
+    idtyp: "user",
+    ipaddr: "127.0.0.1",
+    name: user.name,
+    oid: user.oid,
+    scp: input.scopes.join(" "),
+    sub: user.oid,
+    tid: tenant.id,
+    unique_name: user.upn,
+    upn: user.upn,
+    uti: randomId(),
+    ver: "1.0",
+    wids: user.wids,
+  });
+  const idToken = input.signer.sign({
+    aud: clientId,
+    iss: `${input.authorityUrl}/${tenant.id}/v2.0`,
+    iat: now,
+    nbf: now,
+    exp: now + ACCESS_TOKEN_LIFETIME_S,
+    ...(input.nonce !== undefined ? { nonce: input.nonce } : {}),
+    name: user.name,
+    oid: user.oid,
+    preferred_username: user.upn,
+    sub: user.oid,
+    tid: tenant.id,
+    uti: randomId(),
+    ver: "2.0",
+  });
+  return {
+    token_type: "Bearer",
+    scope: input.responseScope,
+    expires_in: ACCESS_TOKEN_LIFETIME_S,
+    ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
+    access_token: accessToken,
+    refresh_token: input.refreshToken,
+    id_token: idToken,
+    client_info: base64urlJson({ uid: user.oid, utid: tenant.id }),
+  };
+}
+
+export interface AppTokenInput {
+  signer: SandboxSigner;
+  tenant: DirectoryTenant;
+  clientId: string;
+  /** The client's service principal object id. */
+  spId: string;
+  resource: ResourceApi;
+  roles: string[];
+  wids: string[];
+  nowMs: number;
+}
+
+export function appTokenResponse(input: AppTokenInput): JsonObject {
+  const { tenant, nowMs } = input;
+  const now = Math.floor(nowMs / 1000);
+  const accessToken = input.signer.sign({
+    aud: input.resource.url,
+    iss: `https://sts.windows.net/${tenant.id}/`,
+    iat: now,
+    nbf: now,
+    exp: now + ACCESS_TOKEN_LIFETIME_S,
+    appid: input.clientId,
+    azp: input.clientId,
+    // 2 = the client authenticated with a certificate.
+    appidacr: "2",
+    idp: `https://sts.windows.net/${tenant.id}/`,
+    idtyp: "app",
+    oid: input.spId,
+    // Entra omits roles/wids when there are none, rather than sending empty arrays.
+    ...(input.roles.length > 0 ? { roles: input.roles } : {}),
+    ...(input.wids.length > 0 ? { wids: input.wids } : {}),
+    sub: input.spId,
+    tid: tenant.id,
+    uti: randomId(),
+    ver: "1.0",
+  });
+  return {
+    token_type: "Bearer",
+    expires_in: ACCESS_TOKEN_LIFETIME_S,
+    ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
+    access_token: accessToken,
+  };
+}
+
+export function newOpaqueToken(prefix: string): string {
+  return `${prefix}.${randomBytes(32).toString("base64url")}`;
+}
+
+function randomId(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ""), "hex").toString("base64url");
+}
