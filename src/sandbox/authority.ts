@@ -65,11 +65,17 @@ export class SandboxAuthority {
     const correlationId = req.headers["client-request-id"];
     try {
       if (endpoint.startsWith("discovery/")) return json(200, this.signer.jwks());
+      if (endpoint.endsWith("openid-configuration") && req.method === "GET") {
+        // Unknown tenants get metadata too: production MSAL resolves login.microsoftonline.com endpoints
+        // from built-in metadata and meets AADSTS90002 at the token endpoint, and so should sandbox users
+        // (a failed discovery would surface only as MSAL's opaque endpoints_resolution_error).
+        const known = findTenant(this.directory, segment);
+        return json(200, this.metadata(known?.id ?? encodeURIComponent(segment)));
+      }
       const tenant =
         findTenant(this.directory, segment) ??
         fail(400, "invalid_tenant", 90002, `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
-      if (endpoint.endsWith("openid-configuration")) return req.method === "GET" ? json(200, this.metadata(tenant)) : undefined;
-      if (req.method !== "POST") return undefined;
+      if (req.method !== "POST" || !endpoint.startsWith("oauth2/")) return undefined;
       if (endpoint.endsWith("devicecode")) return json(200, this.sessions.startDeviceCode(tenant, form, this.delegatedContext()));
       return json(200, this.token(tenant, segment, form));
     } catch (err) {
@@ -82,6 +88,8 @@ export class SandboxAuthority {
     const grantType = form.get("grant_type");
     switch (grantType) {
       case DEVICE_CODE_GRANT:
+      // MSAL sends the short form; Entra accepts both.
+      case "device_code":
         return this.sessions.redeemDeviceCode(tenant, form, this.delegatedContext());
       case "refresh_token":
         return this.sessions.redeemRefreshToken(tenant, form, this.delegatedContext());
@@ -111,8 +119,8 @@ export class SandboxAuthority {
     return [...segments].flatMap((s) => [`${this.url}/${s}/oauth2/v2.0/token`, `${this.url}/${s}/v2.0`]);
   }
 
-  private metadata(tenant: DirectoryTenant): Record<string, unknown> {
-    const base = `${this.url}/${tenant.id}`;
+  private metadata(tenantSegment: string): Record<string, unknown> {
+    const base = `${this.url}/${tenantSegment}`;
     return {
       token_endpoint: `${base}/oauth2/v2.0/token`,
       token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
