@@ -1,0 +1,108 @@
+/**
+ * Sign-in. Every method goes through @azure/identity except a ready-made token from the
+ * environment (never from argv: command lines end up in shell history and process lists). The
+ * heavy @azure/identity module is imported only here, only when a command signs in.
+ */
+import { decodeTokenClaims } from "../fake/tokens.js";
+import type { TokenClaims } from "../fake/types.js";
+import { AppError, InputError } from "../shared/errors.js";
+import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../core/well-known.js";
+
+export const AUTH_METHODS = ["browser", "device-code", "azure-cli", "access-token"] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+export const ACCESS_TOKEN_ENV = "ENTRA_ONBOARD_ACCESS_TOKEN";
+
+export interface SignInOptions {
+  method: AuthMethod;
+  /** Tenant id or domain to sign in to; default "organizations" (the admin's home tenant). */
+  tenant?: string | undefined;
+  clientId?: string | undefined;
+  /** Authority host, e.g. https://login.microsoftonline.com or the sandbox's https://127.0.0.1:PORT. */
+  authorityHost?: string | undefined;
+  /** PEM of the only CA to trust for the authority (the sandbox's); certificate checks stay on. */
+  ca?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where device-code instructions go (stderr in the CLI). */
+  onDeviceCode?: ((message: string) => void) | undefined;
+}
+
+export interface SignedIn {
+  /** Returns a valid access token for Graph, refreshing silently as needed. */
+  getToken: () => Promise<string>;
+  tenantId: string;
+  claims: TokenClaims | undefined;
+}
+
+/** Browser where one can open; device code on SSH or a display-less Linux session. */
+export function defaultAuthMethod(env: Readonly<Record<string, string | undefined>>, platform = process.platform): AuthMethod {
+  if (env.SSH_CONNECTION || env.SSH_TTY) return "device-code";
+  if (platform === "linux" && !env.DISPLAY && !env.WAYLAND_DISPLAY) return "device-code";
+  return "browser";
+}
+
+export async function signIn(options: SignInOptions): Promise<SignedIn> {
+  const getToken = options.method === "access-token" ? staticToken(options.env) : await credentialToken(options);
+  let first: string;
+  try {
+    first = await getToken();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError(`Sign-in failed (${options.method}): ${firstLine(error)}`, { cause: error });
+  }
+  const claims = decodeTokenClaims(first);
+  const tenantId = claims?.tid ?? (options.tenant && /^[0-9a-f-]{36}$/i.test(options.tenant) ? options.tenant : undefined);
+  if (!tenantId) throw new InputError("Cannot tell which tenant the access token is for (no tid claim); pass --tenant <tenant id>.");
+  return { getToken, tenantId, claims };
+}
+
+function staticToken(env: Readonly<Record<string, string | undefined>>): () => Promise<string> {
+  const token = env[ACCESS_TOKEN_ENV]?.trim();
+  if (!token) {
+    throw new InputError(`--auth access-token needs a Graph access token in the ${ACCESS_TOKEN_ENV} environment variable (tokens are never accepted as arguments).`);
+  }
+  return async () => token;
+}
+
+async function credentialToken(options: SignInOptions): Promise<() => Promise<string>> {
+  const identity = await import("@azure/identity");
+  const tenantId = options.tenant ?? "organizations";
+  const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const common = {
+    tenantId,
+    clientId,
+    ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}),
+    // The sandbox is not a real cloud: skip the instance discovery call to login.microsoftonline.com.
+    ...(options.ca ? { disableInstanceDiscovery: true, tlsOptions: { ca: options.ca } } : {}),
+  };
+  let credential: import("@azure/identity").TokenCredential;
+  let scopes: string[] = DELEGATED_SCOPES.map((s) => `${GRAPH_RESOURCE}/${s}`);
+  switch (options.method) {
+    case "browser":
+      credential = new identity.InteractiveBrowserCredential({ ...common, redirectUri: "http://localhost" });
+      break;
+    case "device-code":
+      credential = new identity.DeviceCodeCredential({
+        ...common,
+        userPromptCallback: (info) => options.onDeviceCode?.(info.message),
+      });
+      break;
+    case "azure-cli":
+      // az can only hand out its pre-authorised `.default` set; preflight reports what it lacks.
+      credential = new identity.AzureCliCredential(options.tenant ? { tenantId: options.tenant } : {});
+      scopes = [`${GRAPH_RESOURCE}/.default`];
+      break;
+    default:
+      throw new InputError(`Unknown --auth ${options.method as string}.`);
+  }
+  return async () => {
+    const token = await credential.getToken(scopes);
+    if (!token) throw new AppError("Sign-in returned no token.");
+    return token.token;
+  };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] ?? text;
+}

@@ -1,0 +1,64 @@
+/**
+ * Builds the yargs command line and runs it. Returns an exit code; errors become one clear line on
+ * stderr (the stack only with --verbose). Usage mistakes are exit 2, like any other bad input.
+ */
+import yargs from "yargs";
+import { AppError, ExitCode } from "../shared/errors.js";
+import { applyCommand, planCommand, removeCommand, statusCommand } from "./commands/tenant-commands.js";
+import type { CliContext, CliIo } from "./context.js";
+import { EXIT_CODES_TEXT } from "./options.js";
+
+class UsageError extends AppError {
+  override readonly exitCode = ExitCode.InvalidInput;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const ctx: CliContext = { ...io, exitCode: ExitCode.Success };
+  const verbose = argv.includes("--verbose");
+  const parser = yargs([...argv])
+    .scriptName("entra-onboard")
+    .usage(
+      "$0 <command> [options]\n\nOnboard a Microsoft 365 / Entra ID tenant to the read-only cloud-operations platform in one idempotent run:\n" +
+        "single-tenant app, Exchange.ManageAsApp and/or AccessReview.Read.All with admin consent, Global Reader, certificate.\n" +
+        "Every command reads the tenant first; only apply and remove write, after showing what they will do.",
+    )
+    .command(planCommand(ctx))
+    .command(applyCommand(ctx))
+    .command(statusCommand(ctx))
+    .command(removeCommand(ctx))
+    .demandCommand(1, "Name a command: plan, apply, status or remove.")
+    .strict()
+    .recommendCommands()
+    .example("$0 plan", "Sign in and show what would change")
+    .example("$0 apply --tenant contoso.onmicrosoft.com", "Onboard the tenant (asks before writing)")
+    .example("$0 status --json", "Drift check for scripts (exit 3 on drift)")
+    .epilogue(`${EXIT_CODES_TEXT}\n\nSign-in needs Global Administrator, or Privileged Role Administrator + Cloud Application Administrator.`)
+    .version(false)
+    .option("version", { alias: "v", type: "boolean", describe: "Show the version" })
+    .help()
+    .alias("help", "h")
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(`${message} Run 'entra-onboard --help' for usage.`);
+    });
+  try {
+    await parser.parseAsync();
+    return ctx.exitCode;
+  } catch (error) {
+    return reportError(error, ctx, verbose);
+  }
+}
+
+function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
+  if (error instanceof AppError) {
+    ctx.stderr(`error: ${error.message}\n`);
+    if (verbose) ctx.stderr(`${error.detail ? `${error.detail}\n` : ""}${error.stack ?? ""}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.stderr(`error: ${message.split("\n")[0]}${verbose ? "" : " (run with --verbose for details)"}\n`);
+  if (verbose && error instanceof Error) ctx.stderr(`${error.stack ?? ""}\n`);
+  return ExitCode.Failed;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * The entry point, and the only place that touches process.exit. `--version` is answered before
+ * anything else is loaded: admins and scripts call it often, and start-up time is measured.
+ */
+import { readFileSync } from "node:fs";
+
+const argv = process.argv.slice(2);
+
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  const { runCli } = await import("./cli.js");
+  const code = await runCli(argv, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    prompt: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  });
+  // Flush stdout before exiting: piped output is asynchronous and would otherwise be cut short.
+  process.stdout.write("", () => process.exit(code));
+}

@@ -1,0 +1,110 @@
+/**
+ * executePlan: carry out a plan's actions through the Graph door, in dependency stages, with the
+ * independent actions of a stage sent together. Every step is idempotent (an "already exists"
+ * answer is success), so a run killed anywhere can simply be run again.
+ */
+import type { Graph } from "../graph/types.js";
+import type { Clock } from "../shared/clock.js";
+import { steps, type ExecutionContext, type StepDeps } from "./steps.js";
+import type { Action, DesiredState, ObservedState, Plan } from "./types.js";
+
+export type ActionOutcome = "created" | "updated" | "already-existed";
+
+export interface ActionResult {
+  action: Action;
+  outcome: ActionOutcome;
+  /** Human detail: ids created, files written. */
+  detail: string;
+}
+
+export type ExecutionEvent =
+  | { type: "action-started"; action: Action }
+  | { type: "action-done"; result: ActionResult }
+  | { type: "action-failed"; action: Action; error: unknown };
+
+/** Stage of each action kind: an action only depends on actions of earlier stages. */
+const STAGE: Readonly<Record<Action["kind"], number>> = {
+  "create-resource-service-principal": 1,
+  "create-application": 1,
+  "adopt-application": 1,
+  "update-application": 1,
+  "add-certificate": 2,
+  "create-service-principal": 2,
+  "grant-app-role": 3,
+  "assign-directory-role": 3,
+};
+
+export interface ExecuteDeps {
+  graph: Graph;
+  clock: Clock;
+  desired: DesiredState;
+  observed: ObservedState;
+  outDir: string;
+  onEvent?: ((event: ExecutionEvent) => void) | undefined;
+}
+
+export interface ExecutionOutcome {
+  results: ActionResult[];
+  context: ExecutionContext;
+}
+
+export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecutionOutcome> {
+  const actions = plan.actions;
+  const context = initialContext(plan, deps.observed);
+  const stepDeps: StepDeps = { graph: deps.graph, clock: deps.clock, desired: deps.desired, outDir: deps.outDir, context };
+  const results: ActionResult[] = [];
+  for (const stage of [1, 2, 3]) {
+    const batch = actions.filter((a) => STAGE[a.kind] === stage);
+    const settled = await Promise.allSettled(
+      batch.map(async (action) => {
+        deps.onEvent?.({ type: "action-started", action });
+        try {
+          const result = await runStep(action, stepDeps);
+          deps.onEvent?.({ type: "action-done", result });
+          return result;
+        } catch (error) {
+          deps.onEvent?.({ type: "action-failed", action, error });
+          throw error;
+        }
+      }),
+    );
+    for (const s of settled) if (s.status === "fulfilled") results.push(s.value);
+    // Let every action of the stage finish before failing, so nothing is left half-sent.
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+  return { results, context };
+}
+
+function runStep(action: Action, deps: StepDeps): Promise<ActionResult> {
+  // The switch keeps each step's parameter type exact without casts.
+  switch (action.kind) {
+    case "create-resource-service-principal":
+      return steps.createResourceServicePrincipal(action, deps);
+    case "create-application":
+      return steps.createApplication(action, deps);
+    case "adopt-application":
+      return steps.adoptApplication(action, deps);
+    case "update-application":
+      return steps.updateApplication(action, deps);
+    case "add-certificate":
+      return steps.addCertificate(action, deps);
+    case "create-service-principal":
+      return steps.createServicePrincipal(action, deps);
+    case "grant-app-role":
+      return steps.grantAppRole(action, deps);
+    case "assign-directory-role":
+      return steps.assignDirectoryRole(action, deps);
+  }
+}
+
+function initialContext(plan: Plan, observed: ObservedState): ExecutionContext {
+  const objectId = plan.app.state === "absent" ? undefined : plan.app.objectId;
+  const app = observed.candidates.find((c) => c.id === objectId);
+  return {
+    app: app ? { id: app.id, appId: app.appId, keyCredentials: app.keyCredentials.map((k) => k.raw) } : undefined,
+    servicePrincipalId: plan.app.servicePrincipalId,
+    resources: { ...observed.resources },
+    certificate: undefined,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * observeTenant: read everything the planner needs, never writing. Reads go out as JSON $batch
+ * rounds: round 1 reads the tenant, the candidate apps, the resource service principals and the
+ * role definitions (and, when ids are already known from hints, the app's service principal and
+ * its assignments too); later rounds only fetch what round 1 could not know. A no-op re-run with
+ * hints is one round trip; without hints at most three.
+ */
+import type { Graph, GraphRequest } from "../graph/types.js";
+import { selectApp } from "./identity.js";
+import { parseApplication, parseAppRoleAssignment, parseOrganization, parseResourceSp, parseRoleAssignment, parseRoleDefinition, type Page } from "./parse.js";
+import type { DesiredState, HeldCertificate, ObservedApp, ObservedState, ObserveHints, ResourceServicePrincipal } from "./types.js";
+
+const APP_FIELDS = "id,appId,displayName,uniqueName,tags,signInAudience,requiredResourceAccess,keyCredentials";
+
+const q = (value: string) => encodeURIComponent(value.replaceAll("'", "''"));
+
+const reads = {
+  organization: (): GraphRequest => ({ method: "GET", url: "/organization?$select=id,displayName,verifiedDomains", operation: "read organization" }),
+  appsByName: (name: string): GraphRequest => ({
+    method: "GET",
+    url: `/applications?$filter=displayName%20eq%20'${q(name)}'&$select=${APP_FIELDS}`,
+    operation: `find app registrations named '${name}'`,
+  }),
+  appsByAppId: (appId: string): GraphRequest => ({
+    method: "GET",
+    url: `/applications?$filter=appId%20eq%20'${q(appId)}'&$select=${APP_FIELDS}`,
+    operation: `find app registration ${appId}`,
+  }),
+  servicePrincipal: (appId: string, fields: string): GraphRequest => ({
+    method: "GET",
+    url: `/servicePrincipals?$filter=appId%20eq%20'${q(appId)}'&$select=${fields}`,
+    operation: `find service principal for ${appId}`,
+  }),
+  roleDefinitions: (): GraphRequest => ({
+    method: "GET",
+    url: "/roleManagement/directory/roleDefinitions?$select=id,displayName,templateId",
+    operation: "read directory role definitions",
+  }),
+  appRoleAssignments: (spId: string): GraphRequest => ({
+    method: "GET",
+    url: `/servicePrincipals/${spId}/appRoleAssignments`,
+    operation: "read the app's granted permissions",
+  }),
+  roleAssignments: (spId: string): GraphRequest => ({
+    method: "GET",
+    url: `/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'${q(spId)}'`,
+    operation: "read the app's directory roles",
+  }),
+};
+
+/** Issues a round of reads and returns each answer's collected `value` (following nextLinks). */
+async function readRound(graph: Graph, requests: (GraphRequest | undefined)[]): Promise<(unknown[] | undefined)[]> {
+  const present = requests.filter((r): r is GraphRequest => r !== undefined);
+  const responses = await graph.batch(present);
+  const pages = await Promise.all(
+    responses.map((response, i) => graph.pages((response.body ?? {}) as Page, present[i]?.operation ?? "read")),
+  );
+  let next = 0;
+  return requests.map((r) => (r === undefined ? undefined : pages[next++]));
+}
+
+export async function observeTenant(
+  graph: Graph,
+  desired: DesiredState,
+  heldCertificate: HeldCertificate | undefined,
+  hints: ObserveHints = {},
+): Promise<ObservedState> {
+  const resourceAppIds = [...new Set(desired.profile.permissions.map((p) => p.resourceAppId))];
+  const round1 = await readRound(graph, [
+    reads.organization(),
+    reads.appsByName(desired.displayName),
+    desired.appId ? reads.appsByAppId(desired.appId) : undefined,
+    reads.roleDefinitions(),
+    hints.appId ? reads.servicePrincipal(hints.appId, "id,appId") : undefined,
+    hints.servicePrincipalId ? reads.appRoleAssignments(hints.servicePrincipalId) : undefined,
+    hints.servicePrincipalId ? reads.roleAssignments(hints.servicePrincipalId) : undefined,
+    ...resourceAppIds.map((appId) => reads.servicePrincipal(appId, "id,appId,displayName,appRoles")),
+  ]);
+  const [org, byName, byAppId, definitions, hintedSp, hintedGrants, hintedRoles, ...resourceLists] = round1;
+
+  const candidates = dedupe([...(byName ?? []), ...(byAppId ?? [])].map(parseApplication));
+  const resources: Record<string, ResourceServicePrincipal | null> = {};
+  resourceAppIds.forEach((appId, i) => {
+    const found = resourceLists[i]?.[0];
+    resources[appId] = found === undefined ? null : parseResourceSp(found);
+  });
+
+  const selection = selectApp({ ...desired, adopt: true }, candidates);
+  const app: ObservedApp | undefined = selection.kind === "owned" || selection.kind === "foreign" ? selection.app : undefined;
+
+  let sp: { id: string; appId: string } | undefined;
+  if (app) {
+    const fromHint = hints.appId === app.appId ? hintedSp?.[0] : undefined;
+    const list = fromHint !== undefined ? [fromHint] : (await readRound(graph, [reads.servicePrincipal(app.appId, "id,appId")]))[0];
+    const first = list?.[0] as { id?: string; appId?: string } | undefined;
+    if (first?.id) sp = { id: first.id, appId: first.appId ?? app.appId };
+  }
+
+  let grants: unknown[] = [];
+  let roles: unknown[] = [];
+  if (sp) {
+    if (hints.servicePrincipalId === sp.id && hintedGrants && hintedRoles) {
+      grants = hintedGrants;
+      roles = hintedRoles;
+    } else {
+      const [g, r] = await readRound(graph, [reads.appRoleAssignments(sp.id), reads.roleAssignments(sp.id)]);
+      grants = g ?? [];
+      roles = r ?? [];
+    }
+  }
+
+  return {
+    tenant: parseOrganization(org?.[0]),
+    candidates,
+    servicePrincipal: sp,
+    resources,
+    roleDefinitions: (definitions ?? []).map(parseRoleDefinition),
+    appRoleAssignments: grants.map(parseAppRoleAssignment),
+    roleAssignments: roles.map(parseRoleAssignment),
+    heldCertificate,
+  };
+}
+
+function dedupe(apps: ObservedApp[]): ObservedApp[] {
+  return apps.filter((app, i) => apps.findIndex((other) => other.id === app.id) === i);
+}

@@ -1,0 +1,149 @@
+/**
+ * computePlan: (desired, observed) → typed actions. Pure and synchronous; "now" is an argument.
+ * plan, apply, status and bulk all call this; only what happens afterwards differs.
+ */
+import { planCertificate } from "./certificate-plan.js";
+import { requireManageable, selectApp } from "./identity.js";
+import { resolvePermission, resolveRole, roleMatches } from "./resolve.js";
+import type { Action, AppStatus, DesiredState, Finding, ObservedApp, ObservedState, Plan, RequiredResourceAccess } from "./types.js";
+
+const SINGLE_TENANT = "AzureADMyOrg";
+
+export function computePlan(desired: DesiredState, observed: ObservedState, now: Date): Plan {
+  const selection = requireManageable(desired, selectApp(desired, observed.candidates));
+  const app = selection.kind === "owned" || selection.kind === "foreign" ? selection.app : undefined;
+  const permissions = desired.profile.permissions.map((p) => resolvePermission(p, observed));
+  const roles = desired.profile.roles.map((name) => resolveRole(name, observed.roleDefinitions));
+  const actions: Action[] = [];
+  const findings: Finding[] = [];
+  const unchanged: string[] = [];
+
+  for (const p of permissions) {
+    if (observed.resources[p.resourceAppId] === null && !actions.some((a) => a.kind === "create-resource-service-principal" && a.resourceAppId === p.resourceAppId)) {
+      actions.push({ kind: "create-resource-service-principal", resourceAppId: p.resourceAppId, resourceName: p.resourceName });
+    }
+  }
+
+  const desiredAccess = requiredAccessFor(permissions);
+  if (!app) {
+    actions.push({
+      kind: "create-application",
+      displayName: desired.displayName,
+      uniqueName: desired.uniqueName,
+      tags: [desired.ownerTag],
+      requiredResourceAccess: desiredAccess,
+    });
+  } else {
+    if (selection.kind === "foreign") {
+      actions.push({ kind: "adopt-application", appObjectId: app.id, appId: app.appId, tags: [...app.tags, desired.ownerTag] });
+    }
+    const update = planApplicationUpdate(app, desiredAccess);
+    if (update) actions.push(update);
+    else unchanged.push(`application ${app.displayName} (appId ${app.appId}): single-tenant, API permissions listed`);
+  }
+
+  const certificate = planCertificate(desired, observed, app, now);
+  if (certificate.action) actions.push(certificate.action);
+  if (certificate.finding) findings.push(certificate.finding);
+  if (certificate.unchanged) unchanged.push(certificate.unchanged);
+
+  const sp = app ? observed.servicePrincipal : undefined;
+  if (!sp) actions.push({ kind: "create-service-principal" });
+  else unchanged.push(`service principal ${sp.id}`);
+
+  const assignments = sp ? observed.appRoleAssignments : [];
+  for (const p of permissions) {
+    const granted = p.resourceSpId !== undefined && assignments.some((a) => a.resourceId === p.resourceSpId && a.appRoleId === p.appRoleId);
+    if (granted) unchanged.push(`admin consent: ${p.resourceName} / ${p.value}`);
+    else {
+      const resourceCreated = observed.resources[p.resourceAppId] === null;
+      actions.push({ kind: "grant-app-role", resourceAppId: p.resourceAppId, resourceName: p.resourceName, value: p.value, appRoleId: resourceCreated ? undefined : p.appRoleId });
+    }
+  }
+  for (const extra of assignments.filter((a) => !permissions.some((p) => p.resourceSpId === a.resourceId && p.appRoleId === a.appRoleId))) {
+    findings.push({ kind: "extra-permission", message: `extra permission granted, not in the profile: ${describeAssignment(extra.resourceId, extra.appRoleId, extra.resourceDisplayName, observed)}` });
+  }
+
+  const roleAssignments = sp ? observed.roleAssignments.filter((r) => r.directoryScopeId === "/") : [];
+  for (const role of roles) {
+    if (roleAssignments.some((r) => roleMatches(r.roleDefinitionId, role))) unchanged.push(`directory role: ${role.displayName}`);
+    else actions.push({ kind: "assign-directory-role", roleName: role.displayName, roleDefinitionId: role.templateId || role.id });
+  }
+  for (const extra of (sp ? observed.roleAssignments : []).filter((r) => !roles.some((role) => roleMatches(r.roleDefinitionId, role) && r.directoryScopeId === "/"))) {
+    const definition = observed.roleDefinitions.find((d) => roleMatches(extra.roleDefinitionId, d));
+    findings.push({ kind: "extra-role", message: `extra directory role assigned, not in the profile: ${definition?.displayName ?? extra.roleDefinitionId}${extra.directoryScopeId === "/" ? "" : ` (scope ${extra.directoryScopeId})`}` });
+  }
+
+  return {
+    formatVersion: 1,
+    tenant: { id: observed.tenant.id, displayName: observed.tenant.displayName, initialDomain: observed.tenant.initialDomain },
+    app: {
+      displayName: desired.displayName,
+      uniqueName: desired.uniqueName,
+      profile: desired.profile.name,
+      ...appStatus(selection.kind, app),
+      servicePrincipalId: sp?.id,
+    },
+    certificate: {
+      state: certificate.action ? "pending" : certificate.finding ? "not-held" : "present",
+      thumbprint: certificate.thumbprint,
+    },
+    actions,
+    findings,
+    warnings: certificate.warnings,
+    unchanged,
+  };
+}
+
+function appStatus(kind: string, app: ObservedApp | undefined): AppStatus {
+  if (!app) return { state: "absent" };
+  return { state: kind === "owned" ? "owned" : "adoptable", objectId: app.id, appId: app.appId };
+}
+
+function requiredAccessFor(permissions: readonly { resourceAppId: string; appRoleId: string | undefined }[]): RequiredResourceAccess[] {
+  const byResource = new Map<string, RequiredResourceAccess>();
+  for (const p of permissions) {
+    if (!p.appRoleId) continue;
+    const entry = byResource.get(p.resourceAppId) ?? { resourceAppId: p.resourceAppId, resourceAccess: [] };
+    entry.resourceAccess.push({ id: p.appRoleId, type: "Role" });
+    byResource.set(p.resourceAppId, entry);
+  }
+  return [...byResource.values()];
+}
+
+/** Adds missing permission entries to requiredResourceAccess (never removes any) and fixes the audience. */
+function planApplicationUpdate(app: ObservedApp, desired: RequiredResourceAccess[]): Action | undefined {
+  const reasons: string[] = [];
+  const merged: RequiredResourceAccess[] = app.requiredResourceAccess.map((r) => ({ resourceAppId: r.resourceAppId, resourceAccess: [...r.resourceAccess] }));
+  for (const want of desired) {
+    let entry = merged.find((r) => r.resourceAppId === want.resourceAppId);
+    if (!entry) {
+      entry = { resourceAppId: want.resourceAppId, resourceAccess: [] };
+      merged.push(entry);
+    }
+    for (const access of want.resourceAccess) {
+      if (!entry.resourceAccess.some((a) => a.id === access.id && a.type === access.type)) {
+        entry.resourceAccess.push(access);
+        reasons.push(`list API permission ${access.id} (${want.resourceAppId})`);
+      }
+    }
+  }
+  const changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string } = {};
+  if (reasons.length > 0) changes.requiredResourceAccess = merged;
+  if (app.signInAudience !== SINGLE_TENANT) {
+    changes.signInAudience = SINGLE_TENANT;
+    reasons.push(`signInAudience ${app.signInAudience ?? "unset"} → ${SINGLE_TENANT}`);
+  }
+  return reasons.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, reasons };
+}
+
+function describeAssignment(resourceId: string, appRoleId: string, resourceDisplayName: string | undefined, observed: ObservedState): string {
+  const resource = Object.values(observed.resources).find((r) => r?.id === resourceId);
+  const role = resource?.appRoles.find((r) => r.id === appRoleId);
+  return `${resource?.displayName ?? resourceDisplayName ?? resourceId} / ${role?.value ?? appRoleId}`;
+}
+
+/** True when apply has nothing to do and status has nothing to report. */
+export function inSync(plan: Plan): boolean {
+  return plan.actions.length === 0 && plan.findings.length === 0;
+}

@@ -1,0 +1,215 @@
+/**
+ * One function per action kind. Each is idempotent: it treats "already exists" as success and
+ * retries the replication-lag answers Graph gives right after the write it depends on.
+ */
+import { toKeyCredential } from "../cert/key-credential.js";
+import type { CertificateInfo } from "../cert/types.js";
+import type { Graph } from "../graph/types.js";
+import type { Clock } from "../shared/clock.js";
+import type { ActionResult } from "./execute.js";
+import { parseApplication, parseResourceSp } from "./parse.js";
+import { pollUntil } from "./poll.js";
+import type { Action, DesiredState, ResourceServicePrincipal } from "./types.js";
+
+type Of<K extends Action["kind"]> = Extract<Action, { kind: K }>;
+
+/** What earlier steps learned that later steps need: ids of objects created in this run. */
+export interface ExecutionContext {
+  app: { id: string; appId: string; keyCredentials: Record<string, unknown>[] } | undefined;
+  servicePrincipalId: string | undefined;
+  resources: Record<string, ResourceServicePrincipal | null>;
+  certificate: { thumbprint: string; source: "generate" | "held" | "file"; cerPath?: string; pemPath?: string; keyPath?: string } | undefined;
+}
+
+export interface StepDeps {
+  graph: Graph;
+  clock: Clock;
+  desired: DesiredState;
+  outDir: string;
+  context: ExecutionContext;
+}
+
+const q = (value: string) => encodeURIComponent(value.replaceAll("'", "''"));
+
+function requireApp(deps: StepDeps): { id: string; appId: string; keyCredentials: Record<string, unknown>[] } {
+  if (!deps.context.app) throw new Error("internal: the application must exist before this step");
+  return deps.context.app;
+}
+
+function requireSp(deps: StepDeps): string {
+  if (!deps.context.servicePrincipalId) throw new Error("internal: the service principal must exist before this step");
+  return deps.context.servicePrincipalId;
+}
+
+/** Reads a service principal by appId, waiting while replication hides one we were told exists. */
+async function findServicePrincipal(deps: StepDeps, appId: string, what: string): Promise<Record<string, unknown>> {
+  return pollUntil(deps.clock, `the ${what} service principal to become readable`, async () => {
+    const response = await deps.graph.send<{ value?: Record<string, unknown>[] }>({
+      method: "GET",
+      url: `/servicePrincipals?$filter=appId%20eq%20'${q(appId)}'&$select=id,appId,displayName,appRoles`,
+      operation: `read service principal for ${what}`,
+    });
+    return response.body?.value?.[0];
+  });
+}
+
+export const steps = {
+  async createResourceServicePrincipal(action: Of<"create-resource-service-principal">, deps: StepDeps): Promise<ActionResult> {
+    const response = await deps.graph.send<Record<string, unknown>>({
+      method: "POST",
+      url: "/servicePrincipals",
+      body: { appId: action.resourceAppId },
+      operation: `create service principal for ${action.resourceName}`,
+      existsOn: ["duplicate-service-principal"],
+    });
+    const body = response.alreadyExists ? await findServicePrincipal(deps, action.resourceAppId, action.resourceName) : response.body;
+    const sp = parseResourceSp(body);
+    deps.context.resources[action.resourceAppId] = sp;
+    return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: `service principal ${sp.id}` };
+  },
+
+  async createApplication(action: Of<"create-application">, deps: StepDeps): Promise<ActionResult> {
+    // Upsert by uniqueName: a re-run, a crashed run or a concurrent run can never make a second app.
+    const response = await deps.graph.send<Record<string, unknown>>({
+      method: "PATCH",
+      url: `/applications(uniqueName='${q(action.uniqueName)}')`,
+      headers: { Prefer: "create-if-missing" },
+      body: {
+        displayName: action.displayName,
+        signInAudience: "AzureADMyOrg",
+        requiredResourceAccess: action.requiredResourceAccess,
+        tags: action.tags,
+        notes: "Managed by entra-onboard. Delete with `entra-onboard remove`.",
+      },
+      operation: `create application ${action.displayName}`,
+      retryOn: ["msa-app-does-not-exist"],
+    });
+    if (response.status === 201 && response.body) {
+      const app = parseApplication(response.body);
+      deps.context.app = { id: app.id, appId: app.appId, keyCredentials: app.keyCredentials.map((k) => k.raw) };
+      return { action, outcome: "created", detail: `appId ${app.appId}` };
+    }
+    // 204: another run created it first; find it (it may take a moment to become readable).
+    const found = await pollUntil(deps.clock, `application ${action.displayName} to become readable`, async () => {
+      const list = await deps.graph.send<{ value?: unknown[] }>({
+        method: "GET",
+        url: `/applications?$filter=displayName%20eq%20'${q(action.displayName)}'&$select=id,appId,displayName,uniqueName,tags,keyCredentials`,
+        operation: `read application ${action.displayName}`,
+      });
+      return (list.body?.value ?? []).map(parseApplication).find((a) => a.uniqueName?.toLowerCase() === action.uniqueName.toLowerCase());
+    });
+    deps.context.app = { id: found.id, appId: found.appId, keyCredentials: found.keyCredentials.map((k) => k.raw) };
+    return { action, outcome: "already-existed", detail: `appId ${found.appId}` };
+  },
+
+  async adoptApplication(action: Of<"adopt-application">, deps: StepDeps): Promise<ActionResult> {
+    await deps.graph.send({
+      method: "PATCH",
+      url: `/applications/${action.appObjectId}`,
+      body: { tags: action.tags },
+      operation: `mark application ${action.appId} as managed by entra-onboard`,
+      retryOn: ["not-found", "msa-app-does-not-exist"],
+    });
+    return { action, outcome: "updated", detail: `tagged ${deps.desired.ownerTag}` };
+  },
+
+  async updateApplication(action: Of<"update-application">, deps: StepDeps): Promise<ActionResult> {
+    await deps.graph.send({
+      method: "PATCH",
+      url: `/applications/${action.appObjectId}`,
+      body: action.changes,
+      operation: `update application ${deps.desired.displayName}`,
+      retryOn: ["not-found", "msa-app-does-not-exist"],
+    });
+    return { action, outcome: "updated", detail: action.reasons.join("; ") };
+  },
+
+  async addCertificate(action: Of<"add-certificate">, deps: StepDeps): Promise<ActionResult> {
+    const app = requireApp(deps);
+    const now = new Date(deps.clock.now());
+    const { certificate, files } = await obtainCertificate(action, deps, now);
+    // PATCH replaces the whole list: echo every existing entry as Graph listed it, then append ours.
+    const keyCredentials = [...app.keyCredentials, toKeyCredential(certificate, now, `entra-onboard ${certificate.thumbprint.slice(0, 8)}`)];
+    await deps.graph.send({
+      method: "PATCH",
+      url: `/applications/${app.id}`,
+      body: { keyCredentials },
+      operation: `add certificate ${certificate.thumbprint} to ${deps.desired.displayName}`,
+      retryOn: ["not-found", "msa-app-does-not-exist"],
+    });
+    deps.context.certificate = { thumbprint: certificate.thumbprint, source: action.source, ...files };
+    return { action, outcome: "created", detail: `thumbprint ${certificate.thumbprint}${files.keyPath ? `, private key ${files.keyPath}` : ""}` };
+  },
+
+  async createServicePrincipal(action: Of<"create-service-principal">, deps: StepDeps): Promise<ActionResult> {
+    const app = requireApp(deps);
+    const response = await deps.graph.send<Record<string, unknown>>({
+      method: "POST",
+      url: "/servicePrincipals",
+      body: { appId: app.appId },
+      operation: `create service principal for ${deps.desired.displayName}`,
+      retryOn: ["no-backing-application", "backing-application-not-local"],
+      existsOn: ["duplicate-service-principal"],
+    });
+    const body = response.alreadyExists ? await findServicePrincipal(deps, app.appId, deps.desired.displayName) : response.body;
+    const id = typeof body?.id === "string" ? body.id : undefined;
+    if (!id) throw new Error("Bad API response: service principal without id");
+    deps.context.servicePrincipalId = id;
+    return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: `object id ${id}` };
+  },
+
+  async grantAppRole(action: Of<"grant-app-role">, deps: StepDeps): Promise<ActionResult> {
+    const principalId = requireSp(deps);
+    const resource = deps.context.resources[action.resourceAppId];
+    if (!resource) throw new Error(`internal: ${action.resourceName} service principal must exist before granting`);
+    // Resolve by value against the resource SP itself (it may have been created in this run).
+    const appRoleId = action.appRoleId ?? resource.appRoles.find((r) => r.value === action.value && r.allowedMemberTypes.includes("Application"))?.id;
+    if (!appRoleId) throw new Error(`${action.resourceName} has no application permission ${action.value}`);
+    const response = await deps.graph.send({
+      method: "POST",
+      url: `/servicePrincipals/${resource.id}/appRoleAssignedTo`,
+      body: { principalId, resourceId: resource.id, appRoleId },
+      operation: `grant admin consent for ${action.resourceName} / ${action.value}`,
+      retryOn: ["not-found", "not-a-valid-reference-update"],
+      existsOn: ["duplicate-app-role-assignment"],
+    });
+    return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: `${action.resourceName} / ${action.value}` };
+  },
+
+  async assignDirectoryRole(action: Of<"assign-directory-role">, deps: StepDeps): Promise<ActionResult> {
+    const principalId = requireSp(deps);
+    const response = await deps.graph.send({
+      method: "POST",
+      url: "/roleManagement/directory/roleAssignments",
+      body: { "@odata.type": "#microsoft.graph.unifiedRoleAssignment", principalId, roleDefinitionId: action.roleDefinitionId, directoryScopeId: "/" },
+      operation: `assign directory role ${action.roleName}`,
+      retryOn: ["not-found", "not-a-valid-reference-update"],
+      existsOn: ["duplicate-role-assignment"],
+    });
+    return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: action.roleName };
+  },
+};
+
+async function obtainCertificate(
+  action: Of<"add-certificate">,
+  deps: StepDeps,
+  now: Date,
+): Promise<{ certificate: CertificateInfo; files: { cerPath?: string; pemPath?: string; keyPath?: string } }> {
+  const choice = deps.desired.certificate;
+  if (action.source === "file" && choice.mode === "file") return { certificate: choice.certificate, files: { cerPath: choice.path } };
+  const filesModule = await import("../cert/files.js");
+  if (action.source === "held") {
+    const held = await filesModule.readHeldCertificate(deps.outDir);
+    if (held) return { certificate: held, files: { cerPath: held.cerPath, keyPath: held.keyPath } };
+  }
+  const { generateCertificate } = await import("../cert/generate.js");
+  const generated = await generateCertificate({
+    commonName: deps.desired.displayName,
+    keySizeBits: choice.mode === "generate" ? choice.keySizeBits : 2048,
+    validityDays: choice.mode === "generate" ? choice.validityDays : 365,
+    now,
+  });
+  // Key on disk before the upload: a crash in between leaves a held certificate the next run adds.
+  const files = await filesModule.writeCertificateFiles(deps.outDir, generated);
+  return { certificate: generated, files };
+}

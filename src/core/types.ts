@@ -1,0 +1,179 @@
+/**
+ * The data that flows through observe → plan → apply → verify. Plain, serialisable shapes: the
+ * planner is a pure function of DesiredState and ObservedState, and a Plan is what `plan --json`
+ * prints.
+ */
+import type { CertificateInfo } from "../cert/types.js";
+import type { Profile } from "./profiles.js";
+
+export type CertificateChoice =
+  | { mode: "generate"; keySizeBits: 2048 | 3072 | 4096; validityDays: number }
+  | { mode: "file"; path: string; certificate: CertificateInfo };
+
+export interface DesiredState {
+  displayName: string;
+  /** Graph's alternate key for the app (upsert); derived from the display name. */
+  uniqueName: string;
+  /** The tag that marks an app as ours (set on create and on --adopt). */
+  ownerTag: string;
+  profile: Profile;
+  certificate: CertificateChoice;
+  /** --add-certificate: add a new certificate even though the app already has some we don't hold. */
+  addCertificate: boolean;
+  /** --adopt: take over a same-name app this tool did not create. */
+  adopt: boolean;
+  /** --app-id: which app to manage when several share the name. */
+  appId?: string | undefined;
+}
+
+export interface RequiredResourceAccess {
+  resourceAppId: string;
+  resourceAccess: { id: string; type: string }[];
+}
+
+export interface ObservedKeyCredential {
+  keyId: string;
+  /** Upper-case hex SHA-1 (customKeyIdentifier), when Graph reports it. */
+  thumbprint: string | undefined;
+  displayName: string | undefined;
+  type: string;
+  usage: string;
+  startDateTime: string | undefined;
+  endDateTime: string | undefined;
+  /** The entry exactly as Graph listed it (key: null), echoed back on keyCredentials PATCH. */
+  raw: Record<string, unknown>;
+}
+
+export interface ObservedApp {
+  id: string;
+  appId: string;
+  displayName: string;
+  uniqueName: string | null;
+  tags: string[];
+  signInAudience: string | undefined;
+  requiredResourceAccess: RequiredResourceAccess[];
+  keyCredentials: ObservedKeyCredential[];
+}
+
+export interface AppRole {
+  id: string;
+  value: string;
+  allowedMemberTypes: string[];
+  isEnabled: boolean;
+}
+
+export interface ResourceServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+  appRoles: AppRole[];
+}
+
+export interface RoleDefinition {
+  id: string;
+  displayName: string;
+  templateId: string;
+}
+
+export interface AppRoleAssignment {
+  id: string;
+  resourceId: string;
+  appRoleId: string;
+  resourceDisplayName?: string | undefined;
+}
+
+export interface RoleAssignment {
+  id: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+}
+
+export interface HeldCertificate extends CertificateInfo {
+  cerPath: string;
+  keyPath: string;
+}
+
+export interface ObservedState {
+  tenant: { id: string; displayName: string; initialDomain: string; domains: string[] };
+  /** Apps with the desired display name, plus the --app-id app if given. */
+  candidates: ObservedApp[];
+  /** The service principal of the selected app, when it exists. */
+  servicePrincipal: { id: string; appId: string } | undefined;
+  /** Resource service principals by appId; null when the tenant has none (e.g. no Exchange). */
+  resources: Record<string, ResourceServicePrincipal | null>;
+  roleDefinitions: RoleDefinition[];
+  appRoleAssignments: AppRoleAssignment[];
+  roleAssignments: RoleAssignment[];
+  /** The certificate whose private key this tool keeps in --out, if any. */
+  heldCertificate: HeldCertificate | undefined;
+}
+
+/** Ids known from an earlier run or from the writes just made; they let observe skip round trips. */
+export interface ObserveHints {
+  appId?: string | undefined;
+  servicePrincipalId?: string | undefined;
+}
+
+export type Action =
+  | { kind: "create-resource-service-principal"; resourceAppId: string; resourceName: string }
+  | {
+      kind: "create-application";
+      displayName: string;
+      uniqueName: string;
+      tags: string[];
+      requiredResourceAccess: RequiredResourceAccess[];
+    }
+  | { kind: "adopt-application"; appObjectId: string; appId: string; tags: string[] }
+  | {
+      kind: "update-application";
+      appObjectId: string;
+      changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string };
+      reasons: string[];
+    }
+  | {
+      kind: "add-certificate";
+      source: "generate" | "held" | "file";
+      /** Known for held/file certificates; generated ones are "known after apply". */
+      thumbprint?: string | undefined;
+      keySizeBits?: number | undefined;
+      validityDays?: number | undefined;
+      path?: string | undefined;
+    }
+  | { kind: "create-service-principal" }
+  | {
+      kind: "grant-app-role";
+      resourceAppId: string;
+      resourceName: string;
+      value: string;
+      /** Undefined only when the resource service principal is created in the same run. */
+      appRoleId: string | undefined;
+    }
+  | { kind: "assign-directory-role"; roleName: string; roleDefinitionId: string };
+
+export type ActionKind = Action["kind"];
+
+/** Something that differs from the profile but that apply does not change (it never deletes). */
+export interface Finding {
+  kind: "extra-permission" | "extra-role" | "certificate-not-held" | "foreign-certificates";
+  message: string;
+}
+
+export type AppStatus =
+  | { state: "absent" }
+  | { state: "owned"; objectId: string; appId: string }
+  | { state: "adoptable"; objectId: string; appId: string };
+
+export interface Plan {
+  formatVersion: 1;
+  tenant: { id: string; displayName: string; initialDomain: string };
+  app: { displayName: string; uniqueName: string; profile: string } & AppStatus & { servicePrincipalId?: string | undefined };
+  /** The certificate the platform signs in with: on the app, to be added by apply, or not held by us. */
+  certificate: { state: "present" | "pending" | "not-held"; thumbprint: string | undefined };
+  actions: Action[];
+  /** Drift apply leaves alone; `status` reports it. */
+  findings: Finding[];
+  /** Things worth knowing that are not drift: expiring certificates, missing admin roles. */
+  warnings: string[];
+  /** One line per managed thing already in the desired state. */
+  unchanged: string[];
+}

@@ -1,0 +1,67 @@
+/**
+ * Identifiers that are the same in every tenant. Permission and role *ids* are deliberately not
+ * here: they are resolved by name at run time (see plan.ts), because third-party lists get them
+ * wrong. The only ids kept are fallbacks for a resource whose service principal does not exist yet.
+ */
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+export const EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+
+/** First-party APIs a profile may name, with the display names the portal shows. */
+export const KNOWN_RESOURCES: readonly { name: string; appId: string; aliases: readonly string[] }[] = [
+  { name: "Microsoft Graph", appId: GRAPH_APP_ID, aliases: ["graph", "https://graph.microsoft.com"] },
+  {
+    name: "Office 365 Exchange Online",
+    appId: EXCHANGE_APP_ID,
+    aliases: ["exchange", "exchange online", "https://outlook.office365.com"],
+  },
+];
+
+/**
+ * App role ids used only while the resource's service principal is absent (Exchange in tenants
+ * without Exchange licences). The executor re-resolves the id by value from the service principal
+ * it creates, so a wrong entry here cannot produce a wrong grant.
+ */
+export const FALLBACK_APP_ROLE_IDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  [EXCHANGE_APP_ID]: { "Exchange.ManageAsApp": "dc50a0fb-09a3-484d-be87-e023b12c6440" },
+};
+
+/** Built-in directory role template ids (graph.md §4.4), used to read the admin's `wids` claim. */
+export const ROLE_TEMPLATE = {
+  globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
+  privilegedRoleAdministrator: "e8611ab8-c189-46e8-94e1-60213ab1f814",
+  cloudApplicationAdministrator: "158c047a-c907-4556-b7ef-446551a6b5f7",
+  applicationAdministrator: "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+  globalReader: "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+} as const;
+
+export const ROLE_NAMES: Readonly<Record<string, string>> = {
+  [ROLE_TEMPLATE.globalAdministrator]: "Global Administrator",
+  [ROLE_TEMPLATE.privilegedRoleAdministrator]: "Privileged Role Administrator",
+  [ROLE_TEMPLATE.cloudApplicationAdministrator]: "Cloud Application Administrator",
+  [ROLE_TEMPLATE.applicationAdministrator]: "Application Administrator",
+  [ROLE_TEMPLATE.globalReader]: "Global Reader",
+};
+
+/** Microsoft Graph Command Line Tools: a public client every tenant can consent to. */
+export const DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+/**
+ * The least delegated scopes that do the whole job (graph.md §6): apps and service principals,
+ * app role assignments (Application.Read.All is implied by Application.ReadWrite.All), and
+ * directory role assignments. User.Read lets /organization return the initial domain.
+ */
+export const DELEGATED_SCOPES = [
+  "Application.ReadWrite.All",
+  "AppRoleAssignment.ReadWrite.All",
+  "RoleManagement.ReadWrite.Directory",
+  "User.Read",
+] as const;
+
+export const GRAPH_RESOURCE = "https://graph.microsoft.com";
+export const EXCHANGE_RESOURCE = "https://outlook.office365.com";
+export const PUBLIC_AUTHORITY = "https://login.microsoftonline.com";
+
+/** Marks apps this tool owns: set on create (with uniqueName) and on --adopt. */
+export const OWNER_TAG_PREFIX = "entra-onboard:";
+
+export const DEFAULT_APP_NAME = "Xops-App";
