@@ -10,6 +10,11 @@ export interface FakeRequest {
   headers: Record<string, string>;
   /** Parsed JSON body, if any. */
   body?: unknown;
+  /**
+   * The version root the client used, e.g. "https://graph.microsoft.com/v1.0"; absolute
+   * `@odata.nextLink` and `@odata.context` values are built from it. Default: the global Graph root.
+   */
+  baseUrl?: string;
 }
 
 export interface FakeResponse {
@@ -61,6 +66,12 @@ export interface RequestLogEntry {
   endedAt: number;
   /** Set for an item inside a $batch: the index (in the log) of the outer POST /$batch entry. */
   batchIndex?: number;
+  /**
+   * Top-level entries only: the wave this round trip belongs to. A new wave opens when a request
+   * arrives while no other top-level request is in flight (counted live, so it works with a
+   * virtual clock where every request starts and ends at the same instant).
+   */
+  wave?: number;
 }
 
 export interface RequestStats {

@@ -1,0 +1,37 @@
+/** /organization, /domains and the access-review probe used by the verify step (graph.md §5, §11). */
+import { requireAccessReviewRead, requireOrganizationRead } from "./auth.js";
+import { notFound } from "./http.js";
+import { collection, entity, methodNotAllowed, unknownSegment, type RouteContext } from "./route-context.js";
+import type { FakeResponse } from "./types.js";
+
+export function organizationRoute(ctx: RouteContext): FakeResponse {
+  const [first, second] = ctx.url.segments;
+  if (ctx.method !== "GET") throw methodNotAllowed(ctx.method);
+  requireOrganizationRead(ctx.caller);
+  const org = ctx.tenant.organization();
+  if (second !== undefined) {
+    if (second.raw.toLowerCase() !== ctx.tenant.id.toLowerCase()) throw notFound(second.raw);
+    return entity(ctx, "organization", org);
+  }
+  if (first?.key !== undefined) {
+    if (first.key.value.toLowerCase() !== ctx.tenant.id.toLowerCase()) throw notFound(first.key.value);
+    return entity(ctx, "organization", org);
+  }
+  return collection(ctx, "organization", [org]);
+}
+
+export function domainsRoute(ctx: RouteContext): FakeResponse {
+  const [first, second] = ctx.url.segments;
+  if (ctx.method !== "GET") throw methodNotAllowed(ctx.method);
+  if (second !== undefined || first?.key !== undefined) throw unknownSegment(second?.raw ?? first?.raw ?? "domains");
+  return collection(ctx, "domains", ctx.tenant.domains());
+}
+
+export function identityGovernanceRoute(ctx: RouteContext): FakeResponse {
+  const [, reviews, definitions, extra] = ctx.url.segments;
+  if (reviews?.name !== "accessReviews") throw unknownSegment(reviews?.raw ?? "identityGovernance");
+  if (definitions?.name !== "definitions" || extra !== undefined) throw unknownSegment(extra?.raw ?? definitions?.raw ?? "accessReviews");
+  if (ctx.method !== "GET") throw methodNotAllowed(ctx.method);
+  requireAccessReviewRead(ctx.caller);
+  return collection(ctx, "identityGovernance/accessReviews/definitions", []);
+}
