@@ -159,3 +159,43 @@ describe("sandbox: app-only sign-in with ClientCertificateCredential", () => {
     await expect(certificateCredential(randomUUID(), appId, byoCert, byoKey).getToken("https://graph.microsoft.com/.default")).rejects.toThrow(/AADSTS90002/);
   });
 });
+
+describe("sandbox: faults and replication lag", () => {
+  async function adminToken(): Promise<string> {
+    return (await deviceCodeCredential(sandbox.tenants[0]!.id, []).getToken("https://graph.microsoft.com/Application.ReadWrite.All")).token;
+  }
+
+  it("forwards setFaults to Graph (throttling) and logs each request", async () => {
+    const token = await adminToken();
+    sandbox.setFaults({ throttleRate: 1, retryAfter: "0" });
+    try {
+      expect((await graphGet("/organization", token)).status).toBe(429);
+    } finally {
+      sandbox.setFaults({});
+    }
+    expect((await graphGet("/organization", token)).status).toBe(200);
+    expect(log.some((line) => /^GET \/v1\.0\/organization -> 429/.test(line))).toBe(true);
+    expect(log.join("\n")).not.toContain(token);
+  });
+
+  it("signs an app in only once it has replicated (AADSTS700016 during lag)", async () => {
+    const token = await adminToken();
+    sandbox.setFaults({ lagMs: 60_000 });
+    try {
+      const der = new X509Certificate(byoCert).raw;
+      const res = await httpsFetch({ ca: sandbox.caPem })(`${sandbox.graphUrl}/v1.0/applications`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          displayName: "Lagging-App",
+          keyCredentials: [{ type: "AsymmetricX509Cert", usage: "Verify", key: der.toString("base64"), startDateTime: new Date(Date.now() - DAY).toISOString(), endDateTime: new Date(Date.now() + DAY).toISOString() }],
+        }),
+      });
+      expect(res.status).toBe(201);
+      const { appId } = (await res.json()) as { appId: string };
+      await expect(certificateCredential(sandbox.tenants[0]!.id, appId, byoCert, byoKey).getToken("https://graph.microsoft.com/.default")).rejects.toThrow(/AADSTS700016/);
+    } finally {
+      sandbox.setFaults({});
+    }
+  });
+});
