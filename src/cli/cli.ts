@@ -4,7 +4,7 @@
  */
 import yargs from "yargs";
 import { AppError, ExitCode } from "../shared/errors.js";
-import { applyCommand, planCommand, removeCommand, statusCommand } from "./commands/tenant-commands.js";
+import { applyCommand, planCommand, removeCommand, sandboxCommand, statusCommand, verifyCommand } from "./commands/tenant-commands.js";
 import type { CliContext, CliIo } from "./context.js";
 import { EXIT_CODES_TEXT } from "./options.js";
 
@@ -26,9 +26,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command(applyCommand(ctx))
     .command(statusCommand(ctx))
     .command(removeCommand(ctx))
-    .demandCommand(1, "Name a command: plan, apply, status or remove.")
+    .command(verifyCommand(ctx))
+    .command(sandboxCommand(ctx))
+    .demandCommand(1, "Name a command: plan, apply, status, remove, verify or sandbox.")
     .strict()
     .recommendCommands()
+    .example("$0 apply --sandbox --yes --verify", "Try the whole onboarding against a simulated tenant")
     .example("$0 plan", "Sign in and show what would change")
     .example("$0 apply --tenant contoso.onmicrosoft.com", "Onboard the tenant (asks before writing)")
     .example("$0 status --json", "Drift check for scripts (exit 3 on drift)")

@@ -17,6 +17,11 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    waitForInterrupt: () =>
+      new Promise<void>((resolve) => {
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      }),
     prompt: async (question) => {
       const { createInterface } = await import("node:readline/promises");
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -11,6 +11,13 @@ export const connectionOptions = {
   "graph-url": { type: "string", describe: "Microsoft Graph root, /v1.0 is appended (env ENTRA_ONBOARD_GRAPH_URL; default https://graph.microsoft.com)" },
 } as const satisfies Record<string, Options>;
 
+export const sandboxOptions = {
+  sandbox: { type: "boolean", default: false, describe: "Run against a simulated tenant started in-process (local sandbox): try everything without a real tenant" },
+  "sandbox-url": { type: "string", describe: "Use a sandbox started with `entra-onboard sandbox` (its https URL)" },
+  "sandbox-ca": { type: "string", describe: "The sandbox's CA certificate file (printed by `entra-onboard sandbox`)" },
+  "sandbox-no-pra": { type: "boolean", default: false, hidden: true, describe: "In-process sandbox: the simulated admin lacks Privileged Role Administrator" },
+} as const satisfies Record<string, Options>;
+
 export const outputOptions = {
   json: { type: "boolean", default: false, describe: "Print one JSON object on stdout instead of text" },
   verbose: { type: "boolean", default: false, describe: "Debug logs, and error details/stack traces" },

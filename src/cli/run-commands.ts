@@ -8,12 +8,14 @@ import { ExitCode, InputError } from "../shared/errors.js";
 import type { CliContext } from "./context.js";
 import { renderApply, renderPlan, styleFor } from "./render.js";
 import { connect, endpointFromArgs, loggerFor, onboardOptions, type CommonArgs, type Endpoint } from "./runtime.js";
+import { sandboxProvider, type SandboxArgs } from "./sandbox-endpoint.js";
 
-export interface PlanArgs extends CommonArgs {
+export interface PlanArgs extends CommonArgs, SandboxArgs {
   detailedExitcode: boolean;
 }
-export interface ApplyArgs extends CommonArgs {
+export interface ApplyArgs extends CommonArgs, SandboxArgs {
   yes: boolean;
+  verify?: boolean | undefined;
 }
 
 /** The sandbox hooks in here (issue #3): it provides the endpoint and tears it down afterwards. */
@@ -22,12 +24,19 @@ export interface EndpointProvider {
   close: () => Promise<void>;
 }
 
-async function withSession<T>(args: CommonArgs, ctx: CliContext, provider: EndpointProvider | undefined, run: (s: Awaited<ReturnType<typeof connect>>, logger: Awaited<ReturnType<typeof loggerFor>>) => Promise<T>): Promise<T> {
+type Logger = Awaited<ReturnType<typeof loggerFor>>;
+
+async function withSession<T>(
+  args: CommonArgs & SandboxArgs,
+  ctx: CliContext,
+  run: (s: Awaited<ReturnType<typeof connect>>, logger: Logger, endpoint: Endpoint) => Promise<T>,
+): Promise<T> {
   const logger = await loggerFor(args, ctx);
+  const provider = await sandboxProvider(args, logger);
   const endpoint = provider?.endpoint ?? endpointFromArgs(args, ctx);
   try {
     const session = await connect(args, ctx, logger, endpoint);
-    return await run(session, logger);
+    return await run(session, logger, endpoint);
   } finally {
     await provider?.close();
   }
@@ -35,8 +44,8 @@ async function withSession<T>(args: CommonArgs, ctx: CliContext, provider: Endpo
 
 const color = (ctx: CliContext) => ctx.isInteractive && !ctx.env.NO_COLOR;
 
-export async function runPlan(args: PlanArgs, ctx: CliContext, mode: "plan" | "status", provider?: EndpointProvider): Promise<number> {
-  return withSession(args, ctx, provider, async (session, logger) => {
+export async function runPlan(args: PlanArgs, ctx: CliContext, mode: "plan" | "status"): Promise<number> {
+  return withSession(args, ctx, async (session, logger) => {
     const result = await plan(session, onboardOptions(args, logger));
     if (args.json) ctx.stdout(`${JSON.stringify({ ...result.plan, command: mode, simulated: result.simulated, inSync: result.inSync, preflight: result.preflight })}\n`);
     else ctx.stdout(renderPlan(result, styleFor(color(ctx)), mode));
@@ -45,11 +54,11 @@ export async function runPlan(args: PlanArgs, ctx: CliContext, mode: "plan" | "s
   });
 }
 
-export async function runApply(args: ApplyArgs, ctx: CliContext, provider?: EndpointProvider): Promise<number> {
+export async function runApply(args: ApplyArgs, ctx: CliContext): Promise<number> {
   if (!args.yes && !ctx.isInteractive) {
     throw new InputError("apply changes the tenant and needs confirmation: pass --yes when not running in a terminal.");
   }
-  return withSession(args, ctx, provider, async (session, logger) => {
+  return withSession(args, ctx, async (session, logger, endpoint) => {
     const confirm = async (p: Plan): Promise<boolean> => {
       ctx.stderr(renderPlan({ plan: p, inSync: false, preflight: [], outDir: "", simulated: session.simulated }, styleFor(color(ctx)), "plan"));
       if (args.yes) return true;
@@ -61,13 +70,15 @@ export async function runApply(args: ApplyArgs, ctx: CliContext, provider?: Endp
       const c = result.connection;
       ctx.stdout(`${JSON.stringify({ ...c, simulated: result.simulated, changed: result.changed, actions: result.results.map((r) => ({ ...r.action, outcome: r.outcome, detail: r.detail })), warnings: result.warnings })}\n`);
     } else ctx.stdout(renderApply(result, styleFor(color(ctx))));
-    return ExitCode.Success;
+    if (!args.verify) return ExitCode.Success;
+    const { verifyConnection } = await import("./run-verify.js");
+    return verifyConnection(result.connection, args, ctx, logger, endpoint);
   });
 }
 
-export async function runRemove(args: ApplyArgs, ctx: CliContext, provider?: EndpointProvider): Promise<number> {
+export async function runRemove(args: ApplyArgs, ctx: CliContext): Promise<number> {
   if (!args.yes && !ctx.isInteractive) throw new InputError("remove deletes the app registration and needs confirmation: pass --yes when not running in a terminal.");
-  return withSession(args, ctx, provider, async (session, logger) => {
+  return withSession(args, ctx, async (session, logger) => {
     const result = await remove(session, {
       ...onboardOptions(args, logger),
       confirm: async (app) => {
@@ -81,4 +92,16 @@ export async function runRemove(args: ApplyArgs, ctx: CliContext, provider?: End
     else ctx.stdout(`Nothing to remove: no app registration '${args.name}' created by entra-onboard in this tenant.\n`);
     return ExitCode.Success;
   });
+}
+
+export async function runVerify(args: import("./run-verify.js").VerifyArgs & SandboxArgs & Pick<CommonArgs, "graphUrl" | "verbose" | "logFormat">, ctx: CliContext): Promise<number> {
+  const logger = await loggerFor(args, ctx);
+  const { findConnection, verifyConnection } = await import("./run-verify.js");
+  const connection = await findConnection(args);
+  const provider = await sandboxProvider({ ...args, sandbox: false }, logger);
+  try {
+    return await verifyConnection(connection, args, ctx, logger, provider?.endpoint ?? endpointFromArgs(args, ctx));
+  } finally {
+    await provider?.close();
+  }
 }

@@ -38,6 +38,8 @@ export interface Endpoint {
   authorityHost?: string | undefined;
   ca?: string | undefined;
   simulated: boolean;
+  /** The tenant to sign in to when --tenant is not given (the sandbox's first tenant). */
+  defaultTenant?: string | undefined;
 }
 
 export async function loggerFor(args: Pick<CommonArgs, "verbose" | "logFormat">, ctx: CliContext): Promise<Logger> {
@@ -62,7 +64,7 @@ export async function connect(args: CommonArgs, ctx: CliContext, logger: Logger,
   logger.debug({ method, graphUrl: endpoint.graphUrl }, "signing in");
   const signed = await signIn({
     method,
-    tenant: args.tenant,
+    tenant: args.tenant ?? endpoint.defaultTenant,
     clientId: args.clientId,
     authorityHost: endpoint.authorityHost,
     ca: endpoint.ca,

@@ -1,0 +1,50 @@
+/** `entra-onboard sandbox`: serve simulated tenants on loopback until interrupted. */
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox } from "../sandbox/server.js";
+import { ExitCode, InputError } from "../shared/errors.js";
+import type { CliContext } from "./context.js";
+
+export interface SandboxCommandArgs {
+  port: number;
+  tenants: number;
+  latency: number;
+  lag: number;
+  throttle: number;
+  failRate: number;
+  noPra: boolean;
+  caFile?: string | undefined;
+  verbose: boolean;
+}
+
+export async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<number> {
+  const problems: string[] = [];
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) problems.push("--port must be 0-65535");
+  if (!Number.isInteger(args.tenants) || args.tenants < 1 || args.tenants > 500) problems.push("--tenants must be 1-500");
+  for (const [name, v] of [["--throttle", args.throttle], ["--fail-rate", args.failRate]] as const) if (!(v >= 0 && v <= 1)) problems.push(`${name} must be between 0 and 1`);
+  for (const [name, v] of [["--latency", args.latency], ["--lag", args.lag]] as const) if (!(v >= 0)) problems.push(`${name} must be ≥ 0 ms`);
+  if (problems.length > 0) throw new InputError(`${problems.join("; ")}.`);
+  const sandbox = await startSandbox({
+    port: args.port,
+    tenants: args.tenants,
+    faults: { latencyMs: args.latency, lagMs: args.lag, throttleRate: args.throttle, failRate: args.failRate },
+    adminLacksPrivilegedRoleAdmin: args.noPra,
+    ...(args.verbose ? { log: (line: string) => ctx.stderr(`${line}\n`) } : {}),
+  });
+  const caFile = args.caFile ?? join(tmpdir(), `entra-onboard-sandbox-${new URL(sandbox.url).port}-ca.pem`);
+  await writeFile(caFile, sandbox.caPem, { mode: 0o644 });
+  const tenants = sandbox.tenants.map((t) => `  ${t.id}  ${t.initialDomain}  (${t.displayName})`).join("\n");
+  ctx.stdout(
+    `Sandbox running: a SIMULATED Entra tenant for trying entra-onboard; nothing here is real.\n` +
+      `  Graph URL:      ${sandbox.graphUrl}/v1.0\n  Authority URL:  ${sandbox.authorityHost}\n  CA file:        ${caFile}\n` +
+      `Tenants:\n${tenants}\n` +
+      `Device-code sign-in is approved automatically as a simulated admin${args.noPra ? " WITHOUT Privileged Role Administrator" : ""}.\n` +
+      `Use it:  entra-onboard apply --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes\n` +
+      `Press Ctrl-C to stop.\n`,
+  );
+  await ctx.waitForInterrupt();
+  await sandbox.close();
+  ctx.stderr("sandbox stopped\n");
+  return ExitCode.Success;
+}
