@@ -3,11 +3,11 @@
  * translation of pipeline events into progress lines on stderr. Loaded only by those commands.
  */
 import type { Logger } from "pino";
-import { defaultAuthMethod, signIn, type AuthMethod } from "../auth/sign-in.js";
+import { defaultAuthMethod, type AuthMethod } from "../auth/sign-in.js";
+import { connect as connectSession } from "../connect.js";
 import type { OnboardOptions, PipelineEvent } from "../core/pipeline.js";
 import type { Session } from "../core/session.js";
 import type { Action } from "../core/types.js";
-import { createGraph } from "../graph/graph-client.js";
 import { realClock, type Clock } from "../shared/clock.js";
 import { InputError } from "../shared/errors.js";
 import { createLogger } from "../shared/log.js";
@@ -62,26 +62,22 @@ export function endpointFromArgs(args: Pick<CommonArgs, "graphUrl">, ctx: CliCon
 export async function connect(args: CommonArgs, ctx: CliContext, logger: Logger, endpoint: Endpoint, clock: Clock = realClock()): Promise<Session> {
   const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));
   logger.debug({ method, graphUrl: endpoint.graphUrl }, "signing in");
-  const signed = await signIn({
+  const session = await connectSession({
     method,
     tenant: args.tenant ?? endpoint.defaultTenant,
     clientId: args.clientId,
+    graphUrl: endpoint.graphUrl,
     authorityHost: endpoint.authorityHost,
     ca: endpoint.ca,
     env: ctx.env,
     onDeviceCode: (message) => ctx.stderr(`${message}\n`),
-  });
-  const fetch = endpoint.ca ? (await import("../graph/https-fetch.js")).httpsFetch({ ca: endpoint.ca }) : undefined;
-  const graph = createGraph({
-    graphUrl: endpoint.graphUrl,
-    getToken: signed.getToken,
-    clock,
-    ...(fetch ? { fetch } : {}),
     onRetry: (e) => logger.info({ operation: e.operation, attempt: e.attempt }, `waiting ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}`),
     log: (entry) => logger.debug(entry, "graph"),
+    clock,
+    simulated: endpoint.simulated,
   });
-  logger.info(`signed in to tenant ${signed.tenantId}${endpoint.simulated ? " (simulated sandbox tenant)" : ""}`);
-  return { graph, tenantId: signed.tenantId, claims: signed.claims, clock, simulated: endpoint.simulated };
+  logger.info(`signed in to tenant ${session.tenantId}${endpoint.simulated ? " (simulated sandbox tenant)" : ""}`);
+  return session;
 }
 
 export function onboardOptions(args: CommonArgs, logger: Logger): OnboardOptions {

@@ -48,12 +48,17 @@ const reads = {
   }),
 };
 
-/** Issues a round of reads and returns each answer's collected `value` (following nextLinks). */
+/**
+ * Issues a round of reads and returns each answer's collected `value` (following nextLinks).
+ * An accepted 404 (a read based on a stale hint) comes back as undefined, i.e. "not read".
+ */
 async function readRound(graph: Graph, requests: (GraphRequest | undefined)[]): Promise<(unknown[] | undefined)[]> {
   const present = requests.filter((r): r is GraphRequest => r !== undefined);
   const responses = await graph.batch(present);
   const pages = await Promise.all(
-    responses.map((response, i) => graph.pages((response.body ?? {}) as Page, present[i]?.operation ?? "read")),
+    responses.map((response, i) =>
+      response.status === 404 ? undefined : graph.pages((response.body ?? {}) as Page, present[i]?.operation ?? "read"),
+    ),
   );
   let next = 0;
   return requests.map((r) => (r === undefined ? undefined : pages[next++]));
@@ -72,8 +77,9 @@ export async function observeTenant(
     desired.appId ? reads.appsByAppId(desired.appId) : undefined,
     reads.roleDefinitions(),
     hints.appId ? reads.servicePrincipal(hints.appId, "id,appId") : undefined,
-    hints.servicePrincipalId ? reads.appRoleAssignments(hints.servicePrincipalId) : undefined,
-    hints.servicePrincipalId ? reads.roleAssignments(hints.servicePrincipalId) : undefined,
+    // Hints come from an earlier run and may be stale: a 404 just means "read it the long way".
+    hints.servicePrincipalId ? { ...reads.appRoleAssignments(hints.servicePrincipalId), accept: [404] } : undefined,
+    hints.servicePrincipalId ? { ...reads.roleAssignments(hints.servicePrincipalId), accept: [404] } : undefined,
     ...resourceAppIds.map((appId) => reads.servicePrincipal(appId, "id,appId,displayName,appRoles")),
   ]);
   const [org, byName, byAppId, definitions, hintedSp, hintedGrants, hintedRoles, ...resourceLists] = round1;

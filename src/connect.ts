@@ -1,0 +1,48 @@
+/** Library entry for signing in: a Session the pipeline functions accept. */
+import { signIn, type AuthMethod } from "./auth/sign-in.js";
+import type { Session } from "./core/session.js";
+import { createGraph, type GraphLogEntry } from "./graph/graph-client.js";
+import type { RetryEvent } from "./graph/types.js";
+import { realClock, type Clock } from "./shared/clock.js";
+
+export interface ConnectOptions {
+  method: AuthMethod;
+  tenant?: string | undefined;
+  clientId?: string | undefined;
+  /** Graph root (default https://graph.microsoft.com). */
+  graphUrl?: string | undefined;
+  authorityHost?: string | undefined;
+  /** Trust exactly this CA (the sandbox's). */
+  ca?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
+  onDeviceCode?: (message: string) => void;
+  onRetry?: (event: RetryEvent) => void;
+  /** Debug trace of each Graph exchange (never carries tokens). */
+  log?: (entry: GraphLogEntry) => void;
+  clock?: Clock;
+  /** Mark outputs as coming from a simulated tenant. */
+  simulated?: boolean;
+}
+
+export async function connect(options: ConnectOptions): Promise<Session> {
+  const clock = options.clock ?? realClock();
+  const signed = await signIn({
+    method: options.method,
+    tenant: options.tenant,
+    clientId: options.clientId,
+    authorityHost: options.authorityHost,
+    ca: options.ca,
+    env: options.env ?? process.env,
+    onDeviceCode: options.onDeviceCode,
+  });
+  const fetch = options.ca ? (await import("./graph/https-fetch.js")).httpsFetch({ ca: options.ca }) : undefined;
+  const graph = createGraph({
+    graphUrl: options.graphUrl ?? "https://graph.microsoft.com",
+    getToken: signed.getToken,
+    clock,
+    ...(fetch ? { fetch } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { graph, tenantId: signed.tenantId, claims: signed.claims, clock, simulated: options.simulated ?? false };
+}

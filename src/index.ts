@@ -1,0 +1,21 @@
+/**
+ * The library API, for MSPs who script onboarding. The CLI is a thin consumer of exactly this.
+ *
+ *   const session = await connect({ method: "device-code", tenant: "contoso.onmicrosoft.com" });
+ *   const { plan } = await plan(session, { profile: "xops" });
+ *   const result = await apply(session, { profile: "xops" });
+ */
+export { apply, plan, prepare, remove, status, AbortedError } from "./core/pipeline.js";
+export type { ApplyOptions, ApplyResult, OnboardOptions, PipelineEvent, PlanResult, RemoveResult } from "./core/pipeline.js";
+export type { Action, Finding, Plan } from "./core/types.js";
+export type { Session } from "./core/session.js";
+export type { Profile, PermissionSpec } from "./core/profiles.js";
+export { builtInProfile, loadProfileFile, BUILT_IN_PROFILE_NAMES } from "./core/profiles.js";
+export { computePlan, inSync } from "./core/plan.js";
+export { verifyApp } from "./core/verify.js";
+export type { VerifyReport, VerifyCheck } from "./core/verify.js";
+export { connect } from "./connect.js";
+export type { ConnectOptions } from "./connect.js";
+export { startSandbox } from "./sandbox/server.js";
+export type { Sandbox, SandboxOptions } from "./sandbox/server.js";
+export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, ExitCode } from "./shared/errors.js";
