@@ -60,7 +60,7 @@ describe("app role assignments", () => {
     ["PRA, Graph resource", { scp: GRANT_SCOPES, wids: [RoleTemplateIds.PrivilegedRoleAdministrator] }, "graph", 201],
     ["PRA without a read scope", { scp: "AppRoleAssignment.ReadWrite.All", wids: [RoleTemplateIds.PrivilegedRoleAdministrator] }, "graph", 403],
     ["app-only with both roles", { roles: ["AppRoleAssignment.ReadWrite.All", "Directory.Read.All"] }, "graph", 201],
-  ] as Array<[string, { scp?: string; roles?: string[]; wids?: string[] }, "graph" | "exchange", number]>)("grant permission: %s → %s", async (_name, claims, which, status) => {
+  ] as Array<[string, { scp?: string; roles?: string[]; wids?: string[] }, "graph" | "exchange", number]>)("grant permission: %s", async (_name, claims, which, status) => {
     const { call, client, graph, exchange, tenantId, tenant } = withClient();
     const resource = which === "graph" ? graph : exchange;
     const appRoleId = which === "graph" ? ACCESS_REVIEW_ROLE : MANAGE_AS_APP;
@@ -102,9 +102,9 @@ describe("directory role assignments", () => {
   });
 
   it.each([
-    ["Cloud App Admin", [RoleTemplateIds.CloudApplicationAdministrator], 403],
-    ["PRA", [RoleTemplateIds.PrivilegedRoleAdministrator], 201],
-  ])("requires PRA/GA: %s → %s", async (_name, wids, status) => {
+    ["Cloud App Admin → 403", [RoleTemplateIds.CloudApplicationAdministrator], 403],
+    ["PRA → 201", [RoleTemplateIds.PrivilegedRoleAdministrator], 201],
+  ])("requires PRA/GA: %s", async (_name, wids, status) => {
     const { call, client, tenantId } = withClient();
     const token = tokenFor(tenantId, { scp: "RoleManagement.ReadWrite.Directory", wids });
     const res = await call("POST", "/roleManagement/directory/roleAssignments", { principalId: client.id, roleDefinitionId: RoleTemplateIds.GlobalReader, directoryScopeId: "/" }, { token });
