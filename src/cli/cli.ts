@@ -15,7 +15,7 @@ class UsageError extends AppError {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx: CliContext = { ...io, exitCode: ExitCode.Success };
   const verbose = argv.includes("--verbose");
-  const parser = yargs([...argv])
+  const parser = yargs()
     .scriptName("entra-onboard")
     .usage(
       "$0 <command> [options]\n\nOnboard a Microsoft 365 / Entra ID tenant to the read-only cloud-operations platform in one idempotent run:\n" +
@@ -47,7 +47,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw new UsageError(`${message} Run 'entra-onboard --help' for usage.`);
     });
   try {
-    await parser.parseAsync();
+    // A parse callback makes yargs hand over --help/usage text instead of console.log-ing it.
+    await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+      if (output) ctx.stdout(`${output}\n`);
+    });
     return ctx.exitCode;
   } catch (error) {
     return reportError(error, ctx, verbose);

@@ -1,15 +1,29 @@
 #!/usr/bin/env node
 /**
- * The entry point, and the only place that touches process.exit. `--version` is answered before
- * anything else is loaded: admins and scripts call it often, and start-up time is measured.
+ * The entry point, and the only place that touches process.exit. `--version` and `--help` are
+ * answered before anything else is loaded: admins and scripts call them often, and start-up time
+ * is measured. The help text was rendered by yargs at build time (scripts/render-help.ts).
  */
 import { readFileSync } from "node:fs";
 
 const argv = process.argv.slice(2);
+const only = argv.length === 1 ? argv[0] : undefined;
 
-if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+function prerenderedHelp(): string | undefined {
+  if (process.env.ENTRA_ONBOARD_NO_HELP_CACHE) return undefined;
+  try {
+    return readFileSync(new URL("../../help.txt", import.meta.url), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+const help = only === "--help" || only === "-h" ? prerenderedHelp() : undefined;
+if (only === "--version" || only === "-v") {
   const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
   process.stdout.write(`${pkg.version}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
 } else {
   const { runCli } = await import("./cli.js");
   const code = await runCli(argv, {

@@ -2,7 +2,7 @@
  * What each tenant command does once its arguments are parsed: build the session, call the library,
  * print the result, and return the exit code. Imported lazily, so --help never loads it.
  */
-import { apply, plan, remove } from "../core/pipeline.js";
+import { apply, checkLocalInputs, plan, remove } from "../core/pipeline.js";
 import type { Plan } from "../core/types.js";
 import { ExitCode, InputError } from "../shared/errors.js";
 import type { CliContext } from "./context.js";
@@ -32,6 +32,8 @@ async function withSession<T>(
   run: (s: Awaited<ReturnType<typeof connect>>, logger: Logger, endpoint: Endpoint) => Promise<T>,
 ): Promise<T> {
   const logger = await loggerFor(args, ctx);
+  // Fail on bad input before an interactive sign-in, not after.
+  await checkLocalInputs(onboardOptions(args, logger), new Date());
   const provider = await sandboxProvider(args, logger);
   const endpoint = provider?.endpoint ?? endpointFromArgs(args, ctx);
   try {

@@ -9,6 +9,7 @@ import type { Graph, GraphRequest } from "../graph/types.js";
 import { selectApp } from "./identity.js";
 import { parseApplication, parseAppRoleAssignment, parseOrganization, parseResourceSp, parseRoleAssignment, parseRoleDefinition, type Page } from "./parse.js";
 import type { DesiredState, HeldCertificate, ObservedApp, ObservedState, ObserveHints, ResourceServicePrincipal } from "./types.js";
+import { KNOWN_RESOURCES } from "./well-known.js";
 
 const APP_FIELDS = "id,appId,displayName,uniqueName,tags,signInAudience,requiredResourceAccess,keyCredentials";
 
@@ -70,7 +71,9 @@ export async function observeTenant(
   heldCertificate: HeldCertificate | undefined,
   hints: ObserveHints = {},
 ): Promise<ObservedState> {
-  const resourceAppIds = [...new Set(desired.profile.permissions.map((p) => p.resourceAppId))];
+  // Every known resource, not only the profile's: an extra grant on another API (e.g. a Graph
+  // permission under the m365 profile) must be reported by name, and it costs no extra round trip.
+  const resourceAppIds = [...new Set([...desired.profile.permissions.map((p) => p.resourceAppId), ...KNOWN_RESOURCES.map((r) => r.appId)])];
   const round1 = await readRound(graph, [
     reads.organization(),
     reads.appsByName(desired.displayName),

@@ -57,10 +57,17 @@ export interface Prepared {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function prepare(session: Session, options: OnboardOptions): Promise<Prepared> {
-  if (options.tenant && GUID.test(options.tenant) && options.tenant.toLowerCase() !== session.tenantId.toLowerCase()) {
-    throw new InputError(`Signed in to tenant ${session.tenantId}, but --tenant is ${options.tenant}. Sign in to the right tenant or fix --tenant.`);
-  }
+export interface LocalInputs {
+  displayName: string;
+  profile: Profile;
+  certificate: CertificateChoice;
+}
+
+/**
+ * Validates everything that needs no tenant: name, profile, certificate file, numbers. The CLI
+ * calls it before sign-in so a typo never costs the admin an interactive login.
+ */
+export async function checkLocalInputs(options: OnboardOptions, now: Date): Promise<LocalInputs> {
   const displayName = (options.name ?? DEFAULT_APP_NAME).trim();
   if (displayName === "" || displayName.length > 120) throw new InputError(`--name must be 1 to 120 characters, got '${options.name}'.`);
   const validityDays = options.validityDays ?? 365;
@@ -69,10 +76,18 @@ export async function prepare(session: Session, options: OnboardOptions): Promis
   }
   if (options.appId !== undefined && !GUID.test(options.appId)) throw new InputError(`--app-id must be an application (client) id GUID, got '${options.appId}'.`);
   const profile = typeof options.profile === "object" ? options.profile : await resolveProfile(options.profile ?? "xops");
-  const now = new Date(session.clock.now());
   const certificate: CertificateChoice = options.certificate
     ? { mode: "file", path: resolve(options.certificate), certificate: await loadPublicCertificate(options.certificate, now) }
     : { mode: "generate", keySizeBits: options.keySize ?? 2048, validityDays };
+  if (options.outDir) await assertWritableDir(options.outDir);
+  return { displayName, profile, certificate };
+}
+
+export async function prepare(session: Session, options: OnboardOptions): Promise<Prepared> {
+  if (options.tenant && GUID.test(options.tenant) && options.tenant.toLowerCase() !== session.tenantId.toLowerCase()) {
+    throw new InputError(`Signed in to tenant ${session.tenantId}, but --tenant is ${options.tenant}. Sign in to the right tenant or fix --tenant.`);
+  }
+  const { displayName, profile, certificate } = await checkLocalInputs(options, new Date(session.clock.now()));
   const outDir = resolve(options.outDir ?? defaultOutDir(session.tenantId));
   await assertWritableDir(outDir);
   const uniqueName = `entra-onboard-${slug(displayName)}`;
