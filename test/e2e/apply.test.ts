@@ -1,0 +1,65 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { apply, plan } from "../../src/core/pipeline.js";
+import { EXCHANGE_APP_ID, GRAPH_APP_ID, ROLE_TEMPLATE } from "../../src/core/well-known.js";
+import { createHarness, mswServer } from "../support/harness.js";
+
+const msw = mswServer();
+beforeAll(msw.listen);
+afterEach(msw.reset);
+afterAll(msw.close);
+
+let out: string;
+beforeEach(async () => {
+  out = await mkdtemp(join(tmpdir(), "eo-apply-"));
+});
+afterEach(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+function grantedValues(h: ReturnType<typeof createHarness>, spId: string): string[] {
+  const sps = h.tenant.servicePrincipals();
+  return h.tenant.appRoleAssignmentsFor(spId).map((a) => {
+    const resource = sps.find((s) => s.id === a.resourceId);
+    return `${resource?.appId}/${resource?.appRoles?.find((r) => r.id === a.appRoleId)?.value}`;
+  });
+}
+
+describe("apply on a fresh tenant", () => {
+  it("creates the app, service principal, consent, Global Reader and certificate, then a re-run writes nothing", async () => {
+    const h = createHarness(msw.server);
+    const result = await apply(h.session(), { outDir: out });
+
+    const apps = h.tenant.applications();
+    expect(apps).toHaveLength(1);
+    const app = apps[0]!;
+    expect(app.displayName).toBe("Xops-App");
+    expect(app.signInAudience).toBe("AzureADMyOrg");
+    expect(app.uniqueName).toBe("entra-onboard-xops-app");
+    const sp = h.tenant.servicePrincipalByAppId(app.appId as string)!;
+    expect(sp).toBeDefined();
+    expect(grantedValues(h, sp.id as string).sort()).toEqual([`${EXCHANGE_APP_ID}/Exchange.ManageAsApp`, `${GRAPH_APP_ID}/AccessReview.Read.All`].sort());
+    expect(h.tenant.roleAssignmentsFor(sp.id as string).map((r) => r.roleDefinitionId)).toEqual([ROLE_TEMPLATE.globalReader]);
+    const keys = h.tenant.keyCredentials(app.appId as string);
+    expect(keys).toHaveLength(1);
+
+    expect(result.changed).toBe(true);
+    expect(result.connection.appId).toBe(app.appId);
+    expect(result.connection.tenantId).toBe(h.tenantId);
+    expect(result.connection.organization).toBe("contoso.onmicrosoft.com");
+    expect(result.connection.certificate?.thumbprint).toMatch(/^[0-9A-F]{40}$/);
+    expect((await stat(result.connection.certificate!.keyPath!)).mode & 0o777).toBe(0o600);
+
+    const before = h.fake.requests.length;
+    const again = await apply(h.session(), { outDir: out });
+    expect(again.changed).toBe(false);
+    expect(h.fake.stats(before).writes).toBe(0);
+    expect(h.tenant.applications()).toHaveLength(1);
+
+    const after = await plan(h.session(), { outDir: out });
+    expect(after.plan.actions).toEqual([]);
+    expect(after.inSync).toBe(true);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * A fake tenant wired to the real Graph door through msw, plus a signed-in Session for the library
+ * API. One virtual clock is shared by the tool and the fake, so replication lag and backoff pass
+ * instantly while keeping their order.
+ */
+import { setupServer } from "msw/node";
+import type { Session } from "../../src/core/session.js";
+import { DELEGATED_SCOPES, ROLE_TEMPLATE } from "../../src/core/well-known.js";
+import { FakeGraph } from "../../src/fake/fake-graph.js";
+import { unsignedToken } from "../../src/fake/tokens.js";
+import type { FaultOptions, SeedTenant, TokenClaims } from "../../src/fake/types.js";
+import { createGraph } from "../../src/graph/graph-client.js";
+import { virtualClock } from "../../src/shared/clock.js";
+import { graphHandlers } from "./msw-graph.js";
+
+export const GRAPH_ROOT = "https://graph.microsoft.com";
+
+/** msw server for a test file: `const msw = mswServer(); beforeAll(msw.listen) …`. */
+export function mswServer() {
+  const server = setupServer();
+  return {
+    server,
+    listen: () => server.listen({ onUnhandledRequest: "error" }),
+    reset: () => server.resetHandlers(),
+    close: () => server.close(),
+  };
+}
+
+export const ADMIN_WIDS = [ROLE_TEMPLATE.privilegedRoleAdministrator, ROLE_TEMPLATE.cloudApplicationAdministrator];
+
+export function adminToken(tenantId: string, overrides: Partial<TokenClaims> = {}): string {
+  return unsignedToken({ tid: tenantId, scp: DELEGATED_SCOPES.join(" "), wids: ADMIN_WIDS, oid: "00000000-0000-0000-0000-0000000000ad", ...overrides });
+}
+
+export interface HarnessOptions {
+  tenants?: SeedTenant[];
+  faults?: FaultOptions;
+  claims?: Partial<TokenClaims>;
+}
+
+export function createHarness(server: ReturnType<typeof setupServer>, options: HarnessOptions = {}) {
+  const clock = virtualClock();
+  const fake = new FakeGraph({ clock, tenants: options.tenants ?? [{ displayName: "Contoso", initialDomain: "contoso.onmicrosoft.com" }], ...(options.faults ? { faults: options.faults } : {}) });
+  server.use(...graphHandlers(fake, GRAPH_ROOT));
+  const tenantId = fake.tenantIds()[0] ?? "";
+  const token = adminToken(tenantId, options.claims);
+  const session = (overrides: Partial<TokenClaims> = {}): Session => {
+    const t = Object.keys(overrides).length > 0 ? adminToken(tenantId, { ...options.claims, ...overrides }) : token;
+    return {
+      graph: createGraph({ graphUrl: GRAPH_ROOT, getToken: async () => t, clock, random: () => 0.5 }),
+      tenantId,
+      claims: { tid: tenantId, scp: DELEGATED_SCOPES.join(" "), wids: ADMIN_WIDS, ...options.claims, ...overrides },
+      clock,
+      simulated: false,
+    };
+  };
+  return { clock, fake, tenantId, tenant: fake.tenant(tenantId), session, token };
+}
