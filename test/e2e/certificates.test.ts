@@ -1,0 +1,104 @@
+import { X509Certificate, randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { writeCertificateFiles } from "../../src/cert/files.js";
+import { generateCertificate } from "../../src/cert/generate.js";
+import { apply, plan } from "../../src/core/pipeline.js";
+import { createHarness, mswServer } from "../support/harness.js";
+import { FOREIGN_THUMBPRINT, expectXopsConverged, fixture, stateOf, tempDirs, type Harness } from "./helpers.js";
+
+const msw = mswServer();
+const dirs = tempDirs();
+beforeAll(msw.listen);
+afterEach(msw.reset);
+afterEach(dirs.cleanup);
+afterAll(msw.close);
+
+/** An app this tool owns (uniqueName + tag, as apply makes it) with a certificate someone else uploaded. */
+async function ownedAppWithForeignCertificate(h: Harness): Promise<string> {
+  const der = new X509Certificate(await readFile(fixture("foreign.pem"))).raw;
+  const app = h.tenant.addApplication({
+    displayName: "Xops-App",
+    uniqueName: "entra-onboard-xops-app",
+    tags: ["entra-onboard:entra-onboard-xops-app"],
+    signInAudience: "AzureADMyOrg",
+    keyCredentials: [
+      {
+        customKeyIdentifier: FOREIGN_THUMBPRINT,
+        displayName: "uploaded by hand",
+        startDateTime: "2025-01-01T00:00:00Z",
+        endDateTime: "2026-12-31T00:00:00Z",
+        key: der.toString("base64"),
+        keyId: randomUUID(),
+        type: "AsymmetricX509Cert",
+        usage: "Verify",
+      },
+    ],
+  });
+  return app.appId;
+}
+
+describe("certificates on re-runs", () => {
+  it("an app with only certificates we do not hold: finding certificate-not-held, nothing added", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const appId = await ownedAppWithForeignCertificate(h);
+
+    const planned = await plan(h.session(), { outDir: out });
+    expect(planned.plan.findings.map((f) => f.kind)).toContain("certificate-not-held");
+    expect(planned.plan.actions.map((a) => a.kind)).not.toContain("add-certificate");
+    expect(planned.inSync).toBe(false);
+
+    const result = await apply(h.session(), { outDir: out });
+    expect(h.tenant.keyCredentials(appId).map((k) => k.customKeyIdentifier)).toEqual([FOREIGN_THUMBPRINT]);
+    expect(result.connection.certificate).toBeNull();
+    expect(result.warnings.join("\n")).toMatch(/add-certificate/);
+    // Everything else still converges, and the tool says so without a certificate.
+    expect(stateOf(h).grants).toHaveLength(2);
+    expect((await plan(h.session(), { outDir: out })).plan.actions).toEqual([]);
+  });
+
+  it("addCertificate: ours is appended and the foreign one kept; a re-run adds nothing", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const appId = await ownedAppWithForeignCertificate(h);
+
+    const result = await apply(h.session(), { outDir: out, addCertificate: true });
+    const ours = result.connection.certificate?.thumbprint;
+    expect(ours).toMatch(/^[0-9A-F]{40}$/);
+    expect(h.tenant.keyCredentials(appId).map((k) => k.customKeyIdentifier).sort()).toEqual([FOREIGN_THUMBPRINT, ours].sort());
+
+    const before = h.fake.requests.length;
+    const again = await apply(h.session(), { outDir: out, addCertificate: true });
+    expect(again.changed).toBe(false);
+    expect(h.fake.stats(before).writes).toBe(0);
+    expect(h.tenant.keyCredentials(appId)).toHaveLength(2);
+    expect((await plan(h.session(), { outDir: out })).inSync).toBe(true);
+  });
+
+  it("a held certificate missing from the app (crash after the key was written) is added, exactly that one", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const appId = await ownedAppWithForeignCertificate(h);
+    const held = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: new Date(h.clock.now()) });
+    await writeCertificateFiles(out, held);
+
+    const planned = await plan(h.session(), { outDir: out });
+    expect(planned.plan.actions).toContainEqual(expect.objectContaining({ kind: "add-certificate", source: "held", thumbprint: held.thumbprint }));
+
+    const result = await apply(h.session(), { outDir: out });
+    expect(result.connection.certificate?.thumbprint).toBe(held.thumbprint);
+    expect(h.tenant.keyCredentials(appId).map((k) => k.customKeyIdentifier).sort()).toEqual([FOREIGN_THUMBPRINT, held.thumbprint].sort());
+  });
+
+  it("a held certificate on a fresh tenant is the one uploaded (no second key generated)", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const held = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: new Date(h.clock.now()) });
+    await writeCertificateFiles(out, held);
+
+    await apply(h.session(), { outDir: out });
+    expect(expectXopsConverged(h).thumbprints).toEqual([held.thumbprint]);
+    expect(await readFile(`${out}/private-key.pem`, "utf8")).toBe(held.privateKeyPem);
+  });
+});

@@ -1,0 +1,88 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { apply, plan, status } from "../../src/core/pipeline.js";
+import { GRAPH_APP_ID } from "../../src/core/well-known.js";
+import { createHarness, mswServer } from "../support/harness.js";
+import { ACCESS_REVIEW, EXCHANGE_MANAGE, stateOf, tempDirs } from "./helpers.js";
+
+const msw = mswServer();
+const dirs = tempDirs();
+beforeAll(msw.listen);
+afterEach(msw.reset);
+afterEach(dirs.cleanup);
+afterAll(msw.close);
+
+const DIRECTORY_READ = `${GRAPH_APP_ID}/Directory.Read.All`;
+
+describe("built-in profiles", () => {
+  it.each([
+    ["xops", [ACCESS_REVIEW, EXCHANGE_MANAGE]],
+    ["m365", [EXCHANGE_MANAGE]],
+    ["entra-id", [ACCESS_REVIEW]],
+  ])("%s grants exactly its permissions plus Global Reader, then is in sync", async (profile, grants) => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    await apply(h.session(), { outDir: out, profile });
+
+    const s = stateOf(h);
+    expect(s.appCount).toBe(1);
+    expect(s.spCount).toBe(1);
+    expect(s.grants).toEqual([...grants].sort());
+    expect(s.roles).toEqual(["Global Reader"]);
+    const app = h.tenant.applicationByAppId(s.appId)!;
+    const listed = (app["requiredResourceAccess"] as { resourceAccess: unknown[] }[]).flatMap((r) => r.resourceAccess);
+    expect(listed).toHaveLength(grants.length);
+    expect((await status(h.session(), { outDir: out, profile })).inSync).toBe(true);
+  });
+});
+
+describe("profile files", () => {
+  const yamlProfile = "name: custom\npermissions:\n  - Microsoft Graph / Directory.Read.All\nroles:\n  - Security Reader\n";
+  const jsonProfile = JSON.stringify({ name: "custom", permissions: ["Microsoft Graph / Directory.Read.All"], roles: ["Security Reader"] });
+
+  it.each([
+    ["profile.yaml", yamlProfile],
+    ["profile.json", jsonProfile],
+  ])("%s: permissions and roles resolved by name are granted", async (file, text) => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const path = join(await dirs.make("eo-profile-"), file);
+    await writeFile(path, text);
+
+    await apply(h.session(), { outDir: out, profile: path });
+    const s = stateOf(h);
+    expect(s.grants).toEqual([DIRECTORY_READ]);
+    expect(s.roles).toEqual(["Security Reader"]);
+    const after = await plan(h.session(), { outDir: out, profile: path });
+    expect(after.inSync).toBe(true);
+  });
+});
+
+describe("extras not in the profile", () => {
+  it("are findings (status not in sync) and apply leaves them in place", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    // Converge on xops, then narrow the profile to m365: AccessReview.Read.All becomes an extra.
+    await apply(h.session(), { outDir: out });
+    const s = stateOf(h);
+    const securityReader = h.tenant.roleDefinitions().find((d) => d.displayName === "Security Reader")!;
+    h.tenant.addRoleAssignment({ principalId: s.spId, roleDefinitionId: securityReader.templateId });
+
+    const drift = await status(h.session(), { outDir: out, profile: "m365" });
+    expect(drift.plan.actions).toEqual([]);
+    expect(drift.inSync).toBe(false);
+    const kinds = drift.plan.findings.map((f) => f.kind).sort();
+    expect(kinds).toEqual(["extra-permission", "extra-role"]);
+    expect(drift.plan.findings.map((f) => f.message).join("\n")).toMatch(/AccessReview\.Read\.All/);
+    expect(drift.plan.findings.map((f) => f.message).join("\n")).toMatch(/Security Reader/);
+
+    const before = h.fake.requests.length;
+    const result = await apply(h.session(), { outDir: out, profile: "m365" });
+    expect(result.changed).toBe(false);
+    expect(h.fake.stats(before).writes).toBe(0);
+    const after = stateOf(h);
+    expect(after.grants).toEqual(s.grants);
+    expect(after.roles).toEqual(["Global Reader", "Security Reader"]);
+  });
+});
