@@ -48,6 +48,10 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     first = await getToken();
   } catch (error) {
     if (error instanceof AppError) throw error;
+    // An unknown tenant is the user's input, not a failed operation (AADSTS90002 / MSAL invalid_tenant).
+    if (/invalid_tenant|AADSTS90002/.test(firstLine(error))) {
+      throw new InputError(`Tenant '${options.tenant ?? "organizations"}' was not found by the sign-in service (AADSTS90002): check --tenant (a tenant id or its *.onmicrosoft.com domain).`, { cause: error });
+    }
     throw new AppError(`Sign-in failed (${options.method}): ${firstLine(error)}`, { cause: error });
   }
   const claims = decodeTokenClaims(first);
@@ -84,7 +88,10 @@ async function credentialToken(options: SignInOptions): Promise<() => Promise<st
     case "device-code":
       credential = new identity.DeviceCodeCredential({
         ...common,
-        userPromptCallback: (info) => options.onDeviceCode?.(info.message),
+        // MSAL calls back even when the device-code request failed (e.g. unknown tenant), with no message.
+        userPromptCallback: (info) => {
+          if (info.message) options.onDeviceCode?.(info.message);
+        },
       });
       break;
     case "azure-cli":
