@@ -1,0 +1,142 @@
+/**
+ * computePlan is pure: table-driven cases over hand-built observations, no Graph, no msw.
+ */
+import { describe, expect, it } from "vitest";
+import { computePlan } from "../../src/core/plan.js";
+import { builtInProfile } from "../../src/core/profiles.js";
+import type { DesiredState, ObservedApp, ObservedState } from "../../src/core/types.js";
+import { EXCHANGE_APP_ID, GRAPH_APP_ID, ROLE_TEMPLATE } from "../../src/core/well-known.js";
+import { ForeignAppError, InputError } from "../../src/shared/errors.js";
+
+const NOW = new Date("2026-06-01T00:00:00Z");
+const GRAPH_SP = { id: "sp-graph", appId: GRAPH_APP_ID, displayName: "Microsoft Graph", appRoles: [
+  { id: "role-ar", value: "AccessReview.Read.All", allowedMemberTypes: ["Application"], isEnabled: true },
+  { id: "role-dir", value: "Directory.Read.All", allowedMemberTypes: ["Application"], isEnabled: true },
+  { id: "scope-ar", value: "AccessReview.Read.All", allowedMemberTypes: ["User"], isEnabled: true },
+] };
+const EXO_SP = { id: "sp-exo", appId: EXCHANGE_APP_ID, displayName: "Office 365 Exchange Online", appRoles: [
+  { id: "role-exo", value: "Exchange.ManageAsApp", allowedMemberTypes: ["Application"], isEnabled: true },
+] };
+
+function desired(overrides: Partial<DesiredState> = {}): DesiredState {
+  return {
+    displayName: "Xops-App",
+    uniqueName: "entra-onboard-xops-app",
+    ownerTag: "entra-onboard:entra-onboard-xops-app",
+    profile: builtInProfile("xops"),
+    certificate: { mode: "generate", keySizeBits: 2048, validityDays: 365 },
+    addCertificate: false,
+    adopt: false,
+    ...overrides,
+  };
+}
+
+function app(overrides: Partial<ObservedApp> = {}): ObservedApp {
+  return {
+    id: "app-obj",
+    appId: "11111111-1111-1111-1111-111111111111",
+    displayName: "Xops-App",
+    uniqueName: "entra-onboard-xops-app",
+    tags: ["entra-onboard:entra-onboard-xops-app"],
+    signInAudience: "AzureADMyOrg",
+    requiredResourceAccess: [
+      { resourceAppId: EXCHANGE_APP_ID, resourceAccess: [{ id: "role-exo", type: "Role" }] },
+      { resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: "role-ar", type: "Role" }] },
+    ],
+    keyCredentials: [],
+    ...overrides,
+  };
+}
+
+function observed(overrides: Partial<ObservedState> = {}): ObservedState {
+  return {
+    tenant: { id: "tid", displayName: "Contoso", initialDomain: "contoso.onmicrosoft.com", domains: ["contoso.onmicrosoft.com"] },
+    candidates: [],
+    servicePrincipal: undefined,
+    resources: { [GRAPH_APP_ID]: GRAPH_SP, [EXCHANGE_APP_ID]: EXO_SP },
+    roleDefinitions: [{ id: ROLE_TEMPLATE.globalReader, templateId: ROLE_TEMPLATE.globalReader, displayName: "Global Reader" }, { id: "sr", templateId: "sr", displayName: "Security Reader" }],
+    appRoleAssignments: [],
+    roleAssignments: [],
+    heldCertificate: undefined,
+    ...overrides,
+  };
+}
+
+const held = {
+  der: new Uint8Array(), pem: "", thumbprint: "AB".repeat(20), thumbprintSha256: "", subject: "CN=Xops-App",
+  notBefore: new Date("2026-01-01T00:00:00Z"), notAfter: new Date("2027-01-01T00:00:00Z"), cerPath: "/out/certificate.cer", keyPath: "/out/private-key.pem",
+};
+const key = (thumbprint: string) => ({ keyId: `k-${thumbprint.slice(0, 4)}`, thumbprint, displayName: undefined, type: "AsymmetricX509Cert", usage: "Verify", startDateTime: undefined, endDateTime: undefined, raw: {} });
+const converged = () => observed({
+  candidates: [app({ keyCredentials: [key(held.thumbprint)] })],
+  servicePrincipal: { id: "sp-app", appId: app().appId },
+  appRoleAssignments: [{ id: "a1", resourceId: "sp-exo", appRoleId: "role-exo" }, { id: "a2", resourceId: "sp-graph", appRoleId: "role-ar" }],
+  roleAssignments: [{ id: "r1", roleDefinitionId: ROLE_TEMPLATE.globalReader, directoryScopeId: "/" }],
+  heldCertificate: held,
+});
+
+const kinds = (d: DesiredState, o: ObservedState) => computePlan(d, o, NOW).actions.map((a) => a.kind);
+
+describe("computePlan", () => {
+  const cases: { reason: string; desired: DesiredState; observed: ObservedState; want: string[] }[] = [
+    { reason: "fresh tenant: everything", desired: desired(), observed: observed(), want: ["create-application", "add-certificate", "create-service-principal", "grant-app-role", "grant-app-role", "assign-directory-role"] },
+    { reason: "converged: nothing", desired: desired(), observed: converged(), want: [] },
+    { reason: "no Exchange SP: create it first", desired: desired(), observed: observed({ resources: { [GRAPH_APP_ID]: GRAPH_SP, [EXCHANGE_APP_ID]: null } }), want: ["create-resource-service-principal", "create-application", "add-certificate", "create-service-principal", "grant-app-role", "grant-app-role", "assign-directory-role"] },
+    { reason: "role missing only", desired: desired(), observed: { ...converged(), roleAssignments: [] }, want: ["assign-directory-role"] },
+    { reason: "held cert not on app (crash after key write)", desired: desired(), observed: { ...converged(), candidates: [app()] }, want: ["add-certificate"] },
+    { reason: "multi-tenant audience gets fixed", desired: desired(), observed: { ...converged(), candidates: [app({ signInAudience: "AzureADMultipleOrgs", keyCredentials: [key(held.thumbprint)] })] }, want: ["update-application"] },
+    { reason: "foreign app with --adopt", desired: desired({ adopt: true }), observed: observed({ candidates: [app({ uniqueName: null, tags: [], requiredResourceAccess: [] })] }), want: ["adopt-application", "update-application", "add-certificate", "create-service-principal", "grant-app-role", "grant-app-role", "assign-directory-role"] },
+    { reason: "m365 profile asks only for Exchange", desired: desired({ profile: builtInProfile("m365") }), observed: { ...converged(), appRoleAssignments: [] }, want: ["grant-app-role"] },
+  ];
+  for (const c of cases) {
+    it(c.reason, () => {
+      expect(kinds(c.desired, c.observed)).toEqual(c.want);
+    });
+  }
+
+  it("resolves application permissions, never the delegated scope of the same name", () => {
+    const grant = computePlan(desired(), observed(), NOW).actions.find((a) => a.kind === "grant-app-role" && a.value === "AccessReview.Read.All");
+    expect(grant).toMatchObject({ appRoleId: "role-ar" });
+  });
+
+  it("reports extra permissions and roles as findings, without actions to remove them", () => {
+    const o = converged();
+    o.appRoleAssignments.push({ id: "a3", resourceId: "sp-graph", appRoleId: "role-dir" });
+    o.roleAssignments.push({ id: "r2", roleDefinitionId: "sr", directoryScopeId: "/" });
+    const plan = computePlan(desired(), o, NOW);
+    expect(plan.actions).toEqual([]);
+    expect(plan.findings.map((f) => f.kind).sort()).toEqual(["extra-permission", "extra-role"]);
+    expect(plan.findings.map((f) => f.message).join()).toMatch(/Directory\.Read\.All.*|Security Reader/);
+  });
+
+  it("does not add a certificate silently when the app has ones we do not hold", () => {
+    const o = { ...converged(), heldCertificate: undefined, candidates: [app({ keyCredentials: [key("CD".repeat(20))] })] };
+    const plan = computePlan(desired(), o, NOW);
+    expect(plan.actions).toEqual([]);
+    expect(plan.findings.map((f) => f.kind)).toEqual(["certificate-not-held"]);
+    expect(kinds(desired({ addCertificate: true }), o)).toEqual(["add-certificate"]);
+  });
+
+  it("warns about a certificate expiring within 30 days", () => {
+    const soon = { ...held, notAfter: new Date("2026-06-20T00:00:00Z") };
+    const plan = computePlan(desired(), { ...converged(), heldCertificate: soon }, NOW);
+    expect(plan.warnings.join()).toMatch(/expires on 2026-06-20/);
+  });
+
+  it("refuses a foreign same-name app without --adopt, and lists ambiguous ones", () => {
+    const foreign = app({ uniqueName: null, tags: [] });
+    expect(() => computePlan(desired(), observed({ candidates: [foreign] }), NOW)).toThrow(ForeignAppError);
+    expect(() => computePlan(desired(), observed({ candidates: [foreign] }), NOW)).toThrow(/--adopt/);
+    const other = app({ id: "o2", appId: "22222222-2222-2222-2222-222222222222", uniqueName: null, tags: [] });
+    expect(() => computePlan(desired({ adopt: true }), observed({ candidates: [foreign, other] }), NOW)).toThrow(/11111111-1111-1111-1111-111111111111, 22222222/);
+    expect(kinds(desired({ adopt: true, appId: other.appId }), observed({ candidates: [foreign, other] }))[0]).toBe("adopt-application");
+  });
+
+  it("names the closest matches for an unknown permission or role", () => {
+    const profile = { name: "custom", permissions: [{ resourceName: "Microsoft Graph", resourceAppId: GRAPH_APP_ID, value: "AccessReview.Read" }], roles: [] };
+    expect(() => computePlan(desired({ profile }), observed(), NOW)).toThrow(InputError);
+    expect(() => computePlan(desired({ profile }), observed(), NOW)).toThrow(/Closest matches: 'AccessReview.Read.All'/);
+    const roles = { name: "custom", permissions: [], roles: ["Global Raeder"] };
+    expect(() => computePlan(desired({ profile: roles }), observed(), NOW)).toThrow(/Closest matches: 'Global Reader'/);
+  });
+});
