@@ -1,0 +1,51 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { apply, plan } from "../../src/core/pipeline.js";
+import { createHarness, mswServer } from "../support/harness.js";
+import { expectXopsConverged, tempDirs } from "./helpers.js";
+
+const msw = mswServer();
+const dirs = tempDirs();
+beforeAll(msw.listen);
+afterEach(msw.reset);
+afterEach(dirs.cleanup);
+afterAll(msw.close);
+
+describe("concurrent applies on one tenant", () => {
+  it.each([
+    ["no faults", {}],
+    ["latency and lag", { latencyMs: 50, lagMs: 2000 }],
+  ])("three at once make one app, one SP, no duplicate grants or roles (%s)", async (_label, faults) => {
+    const h = createHarness(msw.server, { faults });
+    const outs = [await dirs.make(), await dirs.make(), await dirs.make()];
+
+    const settled = await Promise.allSettled(outs.map((outDir) => apply(h.session(), { outDir })));
+    const failures = settled.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));
+    expect(failures).toEqual([]);
+
+    const s = expectXopsConverged(h);
+    const results = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(new Set(results.map((r) => r.connection.appId))).toEqual(new Set([s.appId]));
+    // Each run holds its own key and may upload its own certificate. keyCredentials PATCH replaces
+    // the whole list, so concurrent uploads can drop each other's entry: only "at least one run's
+    // certificate is there, and nothing else" is guaranteed today (see the skipped test below).
+    const reported = results.map((r) => r.connection.certificate?.thumbprint);
+    expect(s.thumbprints.length).toBeGreaterThanOrEqual(1);
+    for (const t of s.thumbprints) expect(reported).toContain(t);
+
+    h.fake.setFaults({});
+    // Nothing but (possibly) re-adding a dropped certificate is left to do from any run's --out.
+    for (const outDir of outs) {
+      expect((await plan(h.session(), { outDir })).plan.actions.filter((a) => a.kind !== "add-certificate")).toEqual([]);
+    }
+  });
+
+  // KNOWN GAP (reported): a run can succeed and report a certificate thumbprint that a concurrent
+  // run's whole-list keyCredentials PATCH removed afterwards. Un-skip once apply guards against it.
+  it.skip("every concurrent run's reported certificate is on the app", async () => {
+    const h = createHarness(msw.server);
+    const outs = [await dirs.make(), await dirs.make(), await dirs.make()];
+    const results = await Promise.all(outs.map((outDir) => apply(h.session(), { outDir })));
+    const s = expectXopsConverged(h);
+    for (const r of results) expect(s.thumbprints).toContain(r.connection.certificate?.thumbprint);
+  });
+});
