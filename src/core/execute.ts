@@ -5,7 +5,7 @@
  */
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
-import { steps, type ExecutionContext, type StepDeps } from "./steps.js";
+import { obtainCertificate, steps, type ExecutionContext, type StepDeps } from "./steps.js";
 import type { Action, DesiredState, ObservedState, Plan } from "./types.js";
 
 export type ActionOutcome = "created" | "updated" | "already-existed";
@@ -52,8 +52,17 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   const actions = plan.actions;
   const context = initialContext(plan, deps.observed);
   const stepDeps: StepDeps = { graph: deps.graph, clock: deps.clock, desired: deps.desired, outDir: deps.outDir, context };
+  const addCertificate = actions.find((a) => a.kind === "add-certificate");
+  if (addCertificate?.kind === "add-certificate") {
+    context.pendingCertificate = obtainCertificate(addCertificate, stepDeps);
+    // Awaited by the add-certificate step; this only stops an early failure from going unhandled.
+    context.pendingCertificate.catch(() => undefined);
+  }
   const results: ActionResult[] = [];
   for (const stage of [1, 2, 3]) {
+    // Stage 2 sends the certificate PATCH and the service principal POST together, so wait for the
+    // certificate (generated during stage 1) before starting either.
+    if (stage === 2) await context.pendingCertificate?.catch(() => undefined);
     const batch = actions.filter((a) => STAGE[a.kind] === stage);
     const settled = await Promise.allSettled(
       batch.map(async (action) => {
@@ -106,5 +115,6 @@ function initialContext(plan: Plan, observed: ObservedState): ExecutionContext {
     servicePrincipalId: plan.app.servicePrincipalId,
     resources: { ...observed.resources },
     certificate: undefined,
+    pendingCertificate: undefined,
   };
 }

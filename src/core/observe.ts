@@ -8,8 +8,12 @@
 import type { Graph, GraphRequest } from "../graph/types.js";
 import { selectApp } from "./identity.js";
 import { parseApplication, parseAppRoleAssignment, parseOrganization, parseResourceSp, parseRoleAssignment, parseRoleDefinition, type Page } from "./parse.js";
-import type { DesiredState, HeldCertificate, ObservedApp, ObservedState, ObserveHints, ResourceServicePrincipal } from "./types.js";
+import type { DesiredState, HeldCertificate, ObservedApp, ObservedState, ObserveHints, ResourceServicePrincipal, RoleDefinition } from "./types.js";
+import { ROLE_NAMES } from "./well-known.js";
 import { KNOWN_RESOURCES } from "./well-known.js";
+
+/** graph.md §4.4: used only when the tenant's role definitions cannot be listed. */
+const BUILT_IN_ROLE_DEFINITIONS: RoleDefinition[] = Object.entries(ROLE_NAMES).map(([templateId, displayName]) => ({ id: templateId, templateId, displayName }));
 
 const APP_FIELDS = "id,appId,displayName,uniqueName,tags,signInAudience,requiredResourceAccess,keyCredentials";
 
@@ -27,15 +31,19 @@ const reads = {
     url: `/applications?$filter=appId%20eq%20'${q(appId)}'&$select=${APP_FIELDS}`,
     operation: `find app registration ${appId}`,
   }),
+  // The alternate-key form graph.md §2.3 documents; 404 means the tenant has none.
   servicePrincipal: (appId: string, fields: string): GraphRequest => ({
     method: "GET",
-    url: `/servicePrincipals?$filter=appId%20eq%20'${q(appId)}'&$select=${fields}`,
+    url: `/servicePrincipals(appId='${q(appId)}')?$select=${fields}`,
     operation: `find service principal for ${appId}`,
+    accept: [404],
   }),
+  // Not in graph.md: if a Graph deployment refuses it, plan falls back to the built-in template ids.
   roleDefinitions: (): GraphRequest => ({
     method: "GET",
     url: "/roleManagement/directory/roleDefinitions?$select=id,displayName,templateId",
     operation: "read directory role definitions",
+    accept: [400, 403, 404, 501],
   }),
   appRoleAssignments: (spId: string): GraphRequest => ({
     method: "GET",
@@ -50,16 +58,19 @@ const reads = {
 };
 
 /**
- * Issues a round of reads and returns each answer's collected `value` (following nextLinks).
- * An accepted 404 (a read based on a stale hint) comes back as undefined, i.e. "not read".
+ * Issues a round of reads and returns, per request, the collected `value` of a collection
+ * (following nextLinks) or a single entity as a one-item list. An accepted error answer (absent
+ * object, stale hint, unsupported endpoint) comes back as undefined: "nothing read".
  */
 async function readRound(graph: Graph, requests: (GraphRequest | undefined)[]): Promise<(unknown[] | undefined)[]> {
   const present = requests.filter((r): r is GraphRequest => r !== undefined);
   const responses = await graph.batch(present);
   const pages = await Promise.all(
-    responses.map((response, i) =>
-      response.status === 404 ? undefined : graph.pages((response.body ?? {}) as Page, present[i]?.operation ?? "read"),
-    ),
+    responses.map((response, i) => {
+      if (response.status >= 300) return undefined;
+      const body = (response.body ?? {}) as Page;
+      return Array.isArray(body.value) ? graph.pages(body, present[i]?.operation ?? "read") : [body];
+    }),
   );
   let next = 0;
   return requests.map((r) => (r === undefined ? undefined : pages[next++]));
@@ -123,7 +134,7 @@ export async function observeTenant(
     candidates,
     servicePrincipal: sp,
     resources,
-    roleDefinitions: (definitions ?? []).map(parseRoleDefinition),
+    roleDefinitions: definitions ? definitions.map(parseRoleDefinition) : BUILT_IN_ROLE_DEFINITIONS,
     appRoleAssignments: grants.map(parseAppRoleAssignment),
     roleAssignments: roles.map(parseRoleAssignment),
     heldCertificate,

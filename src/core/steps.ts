@@ -5,9 +5,10 @@
 import { toKeyCredential } from "../cert/key-credential.js";
 import type { CertificateInfo } from "../cert/types.js";
 import type { Graph } from "../graph/types.js";
+import { GraphRequestError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import type { ActionResult } from "./execute.js";
-import { parseApplication, parseResourceSp } from "./parse.js";
+import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } from "./parse.js";
 import { pollUntil } from "./poll.js";
 import type { Action, DesiredState, ResourceServicePrincipal } from "./types.js";
 
@@ -19,6 +20,16 @@ export interface ExecutionContext {
   servicePrincipalId: string | undefined;
   resources: Record<string, ResourceServicePrincipal | null>;
   certificate: { thumbprint: string; source: "generate" | "held" | "file"; cerPath?: string; pemPath?: string; keyPath?: string } | undefined;
+  /**
+   * The certificate to upload, obtained (generated and written to --out) while stage 1 talks to
+   * Graph: RSA key generation takes ~100 ms and would otherwise add a sequential round trip.
+   */
+  pendingCertificate: Promise<ObtainedCertificate> | undefined;
+}
+
+export interface ObtainedCertificate {
+  certificate: CertificateInfo;
+  files: { cerPath?: string; pemPath?: string; keyPath?: string };
 }
 
 export interface StepDeps {
@@ -44,12 +55,13 @@ function requireSp(deps: StepDeps): string {
 /** Reads a service principal by appId, waiting while replication hides one we were told exists. */
 async function findServicePrincipal(deps: StepDeps, appId: string, what: string): Promise<Record<string, unknown>> {
   return pollUntil(deps.clock, `the ${what} service principal to become readable`, async () => {
-    const response = await deps.graph.send<{ value?: Record<string, unknown>[] }>({
+    const response = await deps.graph.send<Record<string, unknown>>({
       method: "GET",
-      url: `/servicePrincipals?$filter=appId%20eq%20'${q(appId)}'&$select=id,appId,displayName,appRoles`,
+      url: `/servicePrincipals(appId='${q(appId)}')?$select=id,appId,displayName,appRoles`,
       operation: `read service principal for ${what}`,
+      accept: [404],
     });
-    return response.body?.value?.[0];
+    return response.status === 404 ? undefined : response.body;
   });
 }
 
@@ -127,17 +139,30 @@ export const steps = {
   async addCertificate(action: Of<"add-certificate">, deps: StepDeps): Promise<ActionResult> {
     const app = requireApp(deps);
     const now = new Date(deps.clock.now());
-    const { certificate, files } = await obtainCertificate(action, deps, now);
-    // PATCH replaces the whole list: echo every existing entry as Graph listed it, then append ours.
-    const keyCredentials = [...app.keyCredentials, toKeyCredential(certificate, now, `entra-onboard ${certificate.thumbprint.slice(0, 8)}`)];
-    await deps.graph.send({
-      method: "PATCH",
-      url: `/applications/${app.id}`,
-      body: { keyCredentials },
-      operation: `add certificate ${certificate.thumbprint} to ${deps.desired.displayName}`,
-      retryOn: ["not-found", "msa-app-does-not-exist"],
-    });
+    const { certificate, files } = await (deps.context.pendingCertificate ?? obtainCertificate(action, deps));
     deps.context.certificate = { thumbprint: certificate.thumbprint, source: action.source, ...files };
+    // PATCH replaces the whole list: echo every existing entry as Graph listed it, then append ours.
+    // A concurrent writer can change the list under us; Graph then refuses the echo (an entry we
+    // sent back no longer exists, or differs), so re-read the list and try again.
+    for (let attempt = 1; ; attempt++) {
+      const present = app.keyCredentials.some((k) => typeof k.customKeyIdentifier === "string" && thumbprintFromCustomKeyIdentifier(k.customKeyIdentifier) === certificate.thumbprint);
+      if (present) return { action, outcome: "already-existed", detail: `thumbprint ${certificate.thumbprint}` };
+      const keyCredentials = [...app.keyCredentials, toKeyCredential(certificate, now, `entra-onboard ${certificate.thumbprint.slice(0, 8)}`)];
+      try {
+        await deps.graph.send({
+          method: "PATCH",
+          url: `/applications/${app.id}`,
+          body: { keyCredentials },
+          operation: `add certificate ${certificate.thumbprint} to ${deps.desired.displayName}`,
+          retryOn: ["not-found", "msa-app-does-not-exist"],
+        });
+        break;
+      } catch (error) {
+        const raced = error instanceof GraphRequestError && error.status === 400 && /KeyCredential|credential with KeyId/i.test(error.message);
+        if (!raced || attempt >= 3) throw error;
+        app.keyCredentials = await currentKeyCredentials(deps, app.appId);
+      }
+    }
     return { action, outcome: "created", detail: `thumbprint ${certificate.thumbprint}${files.keyPath ? `, private key ${files.keyPath}` : ""}` };
   },
 
@@ -190,11 +215,19 @@ export const steps = {
   },
 };
 
-async function obtainCertificate(
-  action: Of<"add-certificate">,
-  deps: StepDeps,
-  now: Date,
-): Promise<{ certificate: CertificateInfo; files: { cerPath?: string; pemPath?: string; keyPath?: string } }> {
+async function currentKeyCredentials(deps: StepDeps, appId: string): Promise<Record<string, unknown>[]> {
+  const response = await deps.graph.send<{ value?: unknown[] }>({
+    method: "GET",
+    url: `/applications?$filter=appId%20eq%20'${q(appId)}'&$select=id,appId,keyCredentials`,
+    operation: "re-read the app's certificates",
+  });
+  const app = response.body?.value?.[0];
+  return app ? parseApplication({ displayName: "", ...(app as object) }).keyCredentials.map((k) => k.raw) : [];
+}
+
+/** The certificate an add-certificate action uploads: the user's file, the held one, or a new one. */
+export async function obtainCertificate(action: Of<"add-certificate">, deps: Pick<StepDeps, "clock" | "desired" | "outDir">): Promise<ObtainedCertificate> {
+  const now = new Date(deps.clock.now());
   const choice = deps.desired.certificate;
   if (action.source === "file" && choice.mode === "file") return { certificate: choice.certificate, files: { cerPath: choice.path } };
   const filesModule = await import("../cert/files.js");

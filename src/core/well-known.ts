@@ -40,6 +40,10 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = {
   [ROLE_TEMPLATE.cloudApplicationAdministrator]: "Cloud Application Administrator",
   [ROLE_TEMPLATE.applicationAdministrator]: "Application Administrator",
   [ROLE_TEMPLATE.globalReader]: "Global Reader",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "31392ffb-586c-42d1-9346-e59415a2cc4e": "Exchange Recipient Administrator",
+  "5d6b6bb7-de71-4623-b4af-96380a352509": "Security Reader",
+  "17315797-102d-40b4-93e0-432062caca18": "Compliance Administrator",
 };
 
 /** Microsoft Graph Command Line Tools: a public client every tenant can consent to. */
