@@ -3,8 +3,8 @@
  * environment (never from argv: command lines end up in shell history and process lists). The
  * heavy @azure/identity module is imported only here, only when a command signs in.
  */
-import { decodeTokenClaims } from "../fake/tokens.js";
-import type { TokenClaims } from "../fake/types.js";
+import { decodeTokenClaims } from "../shared/jwt.js";
+import type { TokenClaims } from "../shared/jwt.js";
 import { AppError, InputError } from "../shared/errors.js";
 import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../core/well-known.js";
 

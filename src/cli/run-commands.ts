@@ -90,7 +90,7 @@ export async function runRemove(args: ApplyArgs, ctx: CliContext): Promise<numbe
       },
     });
     if (args.json) ctx.stdout(`${JSON.stringify({ formatVersion: 1, simulated: result.simulated, removed: result.removed ?? null })}\n`);
-    else if (result.removed) ctx.stdout(`Deleted app registration ${args.name} (appId ${result.removed.appId}) and its service principal.\nLocal certificate files in ${result.outDir} were kept; delete them when no longer needed.\n`);
+    else if (result.removed) ctx.stdout(`${result.simulated ? "Simulated tenant (local sandbox): " : ""}Deleted app registration ${args.name} (appId ${result.removed.appId}) and its service principal.\nLocal certificate files in ${result.outDir} were kept; delete them when no longer needed.\n`);
     else ctx.stdout(`Nothing to remove: no app registration '${args.name}' created by entra-onboard in this tenant.\n`);
     return ExitCode.Success;
   });

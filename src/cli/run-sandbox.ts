@@ -13,7 +13,7 @@ export interface SandboxCommandArgs {
   lag: number;
   throttle: number;
   failRate: number;
-  noPra: boolean;
+  adminWithoutPra: boolean;
   caFile?: string | undefined;
   verbose: boolean;
 }
@@ -29,7 +29,7 @@ export async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Pro
     port: args.port,
     tenants: args.tenants,
     faults: { latencyMs: args.latency, lagMs: args.lag, throttleRate: args.throttle, failRate: args.failRate },
-    adminLacksPrivilegedRoleAdmin: args.noPra,
+    adminLacksPrivilegedRoleAdmin: args.adminWithoutPra,
     ...(args.verbose ? { log: (line: string) => ctx.stderr(`${line}\n`) } : {}),
   });
   const caFile = args.caFile ?? join(tmpdir(), `entra-onboard-sandbox-${new URL(sandbox.url).port}-ca.pem`);
@@ -39,7 +39,7 @@ export async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Pro
     `Sandbox running: a SIMULATED Entra tenant for trying entra-onboard; nothing here is real.\n` +
       `  Graph URL:      ${sandbox.graphUrl}/v1.0\n  Authority URL:  ${sandbox.authorityHost}\n  CA file:        ${caFile}\n` +
       `Tenants:\n${tenants}\n` +
-      `Device-code sign-in is approved automatically as a simulated admin${args.noPra ? " WITHOUT Privileged Role Administrator" : ""}.\n` +
+      `Device-code sign-in is approved automatically as a simulated admin${args.adminWithoutPra ? " WITHOUT Privileged Role Administrator" : ""}.\n` +
       `Use it:  entra-onboard apply --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes\n` +
       `Press Ctrl-C to stop.\n`,
   );

@@ -80,7 +80,11 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
     for (const s of settled) if (s.status === "fulfilled") results.push(s.value);
     // Let every action of the stage finish before failing, so nothing is left half-sent.
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (failed) throw failed.reason;
+    if (failed) {
+      // Nor leave key generation running past the run: a re-run must find the files complete.
+      await context.pendingCertificate?.catch(() => undefined);
+      throw failed.reason;
+    }
   }
   return { results, context };
 }

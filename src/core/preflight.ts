@@ -3,7 +3,7 @@
  * (delegated scopes in `scp`, directory roles in `wids`) so it costs no round trip, and before the
  * first write so a refusal never leaves a half-onboarded tenant.
  */
-import type { TokenClaims } from "../fake/types.js";
+import type { TokenClaims } from "../shared/jwt.js";
 import type { Action } from "./types.js";
 import { GRAPH_APP_ID, ROLE_NAMES, ROLE_TEMPLATE } from "./well-known.js";
 

@@ -1,5 +1,5 @@
 /** A signed-in connection to one tenant: the Graph door plus what the token says about the caller. */
-import type { TokenClaims } from "../fake/types.js";
+import type { TokenClaims } from "../shared/jwt.js";
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
 

@@ -4,8 +4,8 @@
  * directory role is effective, and Graph answers a cheap read. Consent and credentials take time to
  * propagate in Entra, so failing checks are retried (with fresh tokens) within a bound.
  */
-import { decodeTokenClaims } from "../fake/tokens.js";
-import type { TokenClaims } from "../fake/types.js";
+import { decodeTokenClaims } from "../shared/jwt.js";
+import type { TokenClaims } from "../shared/jwt.js";
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";

@@ -41,20 +41,8 @@ export interface FaultOptions {
   seed?: number;
 }
 
-/** Claims the fake reads from a bearer token. */
-export interface TokenClaims {
-  tid: string;
-  /** Delegated scopes, space-separated in the JWT `scp` claim. */
-  scp?: string;
-  /** App-only permissions. */
-  roles?: string[];
-  /** Directory role template ids of the signed-in user (or app). */
-  wids?: string[];
-  oid?: string;
-  appid?: string;
-  aud?: string;
-  exp?: number;
-}
+/** Claims read from a bearer token (defined with the decoder in src/shared/jwt.ts). */
+export type { TokenClaims } from "../shared/jwt.js";
 
 /** One request as the fake saw it; the bench and tests count writes and sequential depth from these. */
 export interface RequestLogEntry {

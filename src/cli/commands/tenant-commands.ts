@@ -93,7 +93,7 @@ export function sandboxCommand(ctx: CliContext): CommandModule {
         .option("lag", { type: "number", default: 0, describe: "Replication delay in ms: new/changed objects stay invisible or stale this long" })
         .option("throttle", { type: "number", default: 0, describe: "Probability (0-1) of a 429 with Retry-After" })
         .option("fail-rate", { type: "number", default: 0, describe: "Probability (0-1) of a 503" })
-        .option("no-pra", { type: "boolean", default: false, describe: "The simulated admin lacks Privileged Role Administrator (shows the preflight refusal)" })
+        .option("admin-without-pra", { type: "boolean", default: false, describe: "The simulated admin lacks Privileged Role Administrator (shows the preflight refusal)" })
         .option("ca-file", { type: "string", describe: "Where to write the sandbox CA certificate (default: in the OS temp directory)" })
         .options({ verbose: outputOptions.verbose }),
     handler: async (args) => {
