@@ -53,6 +53,13 @@ describe("--version and --help", () => {
     expect(r.stdout).toContain("Exit codes");
     for (const code of ["0", "1", "2", "3"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, "m"));
   });
+
+  it("the fast --help (rendered at build time) is exactly what yargs prints", async () => {
+    const cached = await cli.run(["--help"]);
+    const live = await cli.run(["--help"], { env: { ENTRA_ONBOARD_NO_HELP_CACHE: "1" } });
+    expect(live.code).toBe(0);
+    expect(cached.stdout).toBe(live.stdout);
+  });
 });
 
 describe("apply --sandbox --yes --verify (in-process sandbox)", () => {
