@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apply, plan } from "../../src/core/pipeline.js";
 import type { Session } from "../../src/core/session.js";
-import type { Graph } from "../../src/graph/types.js";
+import type { Graph, GraphRequest } from "../../src/graph/types.js";
 import { createHarness, mswServer } from "../support/harness.js";
 import { expectXopsConverged, tempDirs } from "./helpers.js";
 
@@ -22,11 +22,11 @@ class SimulatedCrash extends Error {}
 function crashingSession(session: Session, n: number, when: "before" | "after"): Session {
   let writes = 0;
   const graph: Graph = {
-    send: async (request) => {
-      if (request.method === "GET") return session.graph.send(request);
+    send: async <T = unknown>(request: GraphRequest) => {
+      if (request.method === "GET") return session.graph.send<T>(request);
       writes += 1;
       if (when === "before" && writes > n) throw new SimulatedCrash(`killed before write ${writes}`);
-      const response = await session.graph.send(request);
+      const response = await session.graph.send<T>(request);
       if (when === "after" && writes >= n) throw new SimulatedCrash(`killed after write ${writes}`);
       return response;
     },
