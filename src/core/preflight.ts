@@ -39,7 +39,9 @@ function needsFor(action: Action): Need | undefined {
 
 /** Problems that would make apply fail part-way; empty when the admin can do everything. */
 export function preflightProblems(actions: readonly Action[], claims: TokenClaims | undefined): string[] {
-  if (!claims) return [];
+  // A token that states neither scopes nor roles (an opaque or minimal token) cannot be judged
+  // here; Graph itself will answer 403 if it falls short.
+  if (!claims || (claims.scp === undefined && claims.roles === undefined)) return [];
   const appOnly = claims.scp === undefined;
   const granted = new Set((appOnly ? (claims.roles ?? []) : claims.scp?.split(" ") ?? []).map((s) => s.toLowerCase()));
   const wids = new Set((claims.wids ?? []).map((w) => w.toLowerCase()));

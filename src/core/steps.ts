@@ -91,7 +91,6 @@ export const steps = {
         signInAudience: "AzureADMyOrg",
         requiredResourceAccess: action.requiredResourceAccess,
         tags: action.tags,
-        notes: "Managed by entra-onboard. Delete with `entra-onboard remove`.",
       },
       operation: `create application ${action.displayName}`,
       retryOn: ["msa-app-does-not-exist"],

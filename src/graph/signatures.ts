@@ -43,6 +43,9 @@ export const LAG_SIGNATURES: readonly LagSignature[] = [
   { name: "not-a-valid-reference-update", statuses: [400], message: /Not a valid reference update/i },
   // Any 404: Request_ResourceNotFound usually, but the code varies by endpoint.
   { name: "not-found", statuses: [404] },
+  // The same "does not exist" text on a 400, as some writes answer for a referenced object that
+  // has not replicated yet (graph.md §0.1 lists the message; TF retries it on references).
+  { name: "not-found", statuses: [400], message: /does not exist or one of its queried reference-property objects are not present/i },
   { name: "msa-app-does-not-exist", statuses: [409], codes: ["Error_MsaAppDoesNotExist"] },
   { name: "failed-dependency", statuses: [424] },
   { name: "request-timeout", statuses: [408] },
