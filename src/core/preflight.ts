@@ -54,7 +54,7 @@ export function preflightProblems(actions: readonly Action[], claims: TokenClaim
     }
     // App-only tokens carry roles of the calling app, not of an admin; the scope check is what counts there.
     if (!appOnly && claims.wids !== undefined && !need.roles.some((r) => wids.has(r))) {
-      problems.add(`the signed-in admin holds none of ${need.roles.map((r) => ROLE_NAMES[r] ?? r).join(", ")} (needed to ${need.why})`);
+      problems.add(`the signed-in admin holds none of ${need.roles.map((r) => ROLE_NAMES[r] ?? r).join(", ")} (needed to ${need.why}; if the role is PIM-eligible, activate it and sign in again)`);
     }
   }
   return [...problems];
