@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { loadPublicCertificate } from "../cert/load.js";
-import { ConvergenceError, ForeignAppError, InputError, PreflightError } from "../shared/errors.js";
+import { AppError, ConvergenceError, ForeignAppError, InputError, PreflightError } from "../shared/errors.js";
 import { slug } from "../shared/text.js";
 import { executePlan, type ActionResult, type ExecutionEvent } from "./execute.js";
 import { assertWritableDir, defaultOutDir, readHints, writeConnectionFile, type ConnectionFile } from "./local-state.js";
@@ -147,7 +147,8 @@ export interface ApplyOptions extends OnboardOptions {
   convergeTimeoutMs?: number | undefined;
 }
 
-export class AbortedError extends InputError {}
+/** The user answered something other than "yes" at the confirmation prompt (exit 1, like terraform). */
+export class AbortedError extends AppError {}
 
 export async function apply(session: Session, options: ApplyOptions = {}): Promise<ApplyResult> {
   const prepared = await prepare(session, options);
