@@ -6,6 +6,7 @@
 import { decodeTokenClaims } from "../shared/jwt.js";
 import type { TokenClaims } from "../shared/jwt.js";
 import { AppError, InputError } from "../shared/errors.js";
+import { isGuid } from "../shared/text.js";
 import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../core/well-known.js";
 
 export const AUTH_METHODS = ["browser", "device-code", "azure-cli", "access-token"] as const;
@@ -55,7 +56,7 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     throw new AppError(`Sign-in failed (${options.method}): ${firstLine(error)}`, { cause: error });
   }
   const claims = decodeTokenClaims(first);
-  const tenantId = claims?.tid ?? (options.tenant && /^[0-9a-f-]{36}$/i.test(options.tenant) ? options.tenant : undefined);
+  const tenantId = claims?.tid ?? (options.tenant && isGuid(options.tenant) ? options.tenant : undefined);
   if (!tenantId) throw new InputError("Cannot tell which tenant the access token is for (no tid claim); pass --tenant <tenant id>.");
   return { getToken, tenantId, claims };
 }

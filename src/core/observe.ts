@@ -5,6 +5,7 @@
  * its assignments too); later rounds only fetch what round 1 could not know. A no-op re-run with
  * hints is one round trip; without hints at most three.
  */
+import { odataString } from "../graph/odata.js";
 import type { Graph, GraphRequest } from "../graph/types.js";
 import { selectApp } from "./identity.js";
 import { parseApplication, parseAppRoleAssignment, parseOrganization, parseResourceSp, parseRoleAssignment, parseRoleDefinition, type Page } from "./parse.js";
@@ -17,24 +18,24 @@ const BUILT_IN_ROLE_DEFINITIONS: RoleDefinition[] = Object.entries(ROLE_NAMES).m
 
 const APP_FIELDS = "id,appId,displayName,uniqueName,tags,signInAudience,requiredResourceAccess,keyCredentials";
 
-const q = (value: string) => encodeURIComponent(value.replaceAll("'", "''"));
 
-const reads = {
+/** Every read the tool makes, as request values; observe batches them and steps re-use them. */
+export const reads = {
   organization: (): GraphRequest => ({ method: "GET", url: "/organization?$select=id,displayName,verifiedDomains", operation: "read organization" }),
   appsByName: (name: string): GraphRequest => ({
     method: "GET",
-    url: `/applications?$filter=displayName%20eq%20'${q(name)}'&$select=${APP_FIELDS}`,
+    url: `/applications?$filter=displayName%20eq%20'${odataString(name)}'&$select=${APP_FIELDS}`,
     operation: `find app registrations named '${name}'`,
   }),
   appsByAppId: (appId: string): GraphRequest => ({
     method: "GET",
-    url: `/applications?$filter=appId%20eq%20'${q(appId)}'&$select=${APP_FIELDS}`,
+    url: `/applications?$filter=appId%20eq%20'${odataString(appId)}'&$select=${APP_FIELDS}`,
     operation: `find app registration ${appId}`,
   }),
   // The alternate-key form graph.md §2.3 documents; 404 means the tenant has none.
   servicePrincipal: (appId: string, fields: string): GraphRequest => ({
     method: "GET",
-    url: `/servicePrincipals(appId='${q(appId)}')?$select=${fields}`,
+    url: `/servicePrincipals(appId='${odataString(appId)}')?$select=${fields}`,
     operation: `find service principal for ${appId}`,
     accept: [404],
   }),
@@ -52,7 +53,7 @@ const reads = {
   }),
   roleAssignments: (spId: string): GraphRequest => ({
     method: "GET",
-    url: `/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'${q(spId)}'`,
+    url: `/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'${odataString(spId)}'`,
     operation: "read the app's directory roles",
   }),
 };

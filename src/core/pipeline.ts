@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { loadPublicCertificate } from "../cert/load.js";
 import { AppError, ConvergenceError, ForeignAppError, InputError, PreflightError } from "../shared/errors.js";
-import { slug } from "../shared/text.js";
+import { isGuid, slug } from "../shared/text.js";
 import { executePlan, type ActionResult, type ExecutionEvent } from "./execute.js";
 import { assertWritableDir, defaultOutDir, readHints, writeConnectionFile, type ConnectionFile } from "./local-state.js";
 import { observeTenant } from "./observe.js";
@@ -55,7 +55,6 @@ export interface Prepared {
   hints: ObserveHints;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface LocalInputs {
   displayName: string;
@@ -74,7 +73,7 @@ export async function checkLocalInputs(options: OnboardOptions, now: Date): Prom
   if (!Number.isInteger(validityDays) || validityDays < 1 || validityDays > 365) {
     throw new InputError(`--validity-days must be a whole number from 1 to 365 (Graph caps certificate credentials at about a year), got ${options.validityDays}.`);
   }
-  if (options.appId !== undefined && !GUID.test(options.appId)) throw new InputError(`--app-id must be an application (client) id GUID, got '${options.appId}'.`);
+  if (options.appId !== undefined && !isGuid(options.appId)) throw new InputError(`--app-id must be an application (client) id GUID, got '${options.appId}'.`);
   const profile = typeof options.profile === "object" ? options.profile : await resolveProfile(options.profile ?? "xops");
   const certificate: CertificateChoice = options.certificate
     ? { mode: "file", path: resolve(options.certificate), certificate: await loadPublicCertificate(options.certificate, now) }
@@ -84,7 +83,7 @@ export async function checkLocalInputs(options: OnboardOptions, now: Date): Prom
 }
 
 export async function prepare(session: Session, options: OnboardOptions): Promise<Prepared> {
-  if (options.tenant && GUID.test(options.tenant) && options.tenant.toLowerCase() !== session.tenantId.toLowerCase()) {
+  if (options.tenant && isGuid(options.tenant) && options.tenant.toLowerCase() !== session.tenantId.toLowerCase()) {
     throw new InputError(`Signed in to tenant ${session.tenantId}, but --tenant is ${options.tenant}. Sign in to the right tenant or fix --tenant.`);
   }
   const { displayName, profile, certificate } = await checkLocalInputs(options, new Date(session.clock.now()));
@@ -112,7 +111,7 @@ async function observeAndPlan(session: Session, prepared: Prepared, hints: Obser
 
 function checkTenantDomain(options: OnboardOptions, observed: ObservedState): void {
   const wanted = options.tenant?.toLowerCase();
-  if (!wanted || GUID.test(wanted)) return;
+  if (!wanted || isGuid(wanted)) return;
   if (!observed.tenant.domains.some((d) => d.toLowerCase() === wanted)) {
     throw new InputError(`Signed in to tenant ${observed.tenant.id} (${observed.tenant.initialDomain}), which has no domain ${options.tenant}. Sign in to the right tenant or fix --tenant.`);
   }

@@ -4,11 +4,13 @@
  */
 import { toKeyCredential } from "../cert/key-credential.js";
 import type { CertificateInfo } from "../cert/types.js";
+import { odataString } from "../graph/odata.js";
 import type { Graph } from "../graph/types.js";
 import { GraphRequestError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import type { ActionResult } from "./execute.js";
 import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } from "./parse.js";
+import { reads } from "./observe.js";
 import { pollUntil } from "./poll.js";
 import type { Action, DesiredState, ResourceServicePrincipal } from "./types.js";
 
@@ -40,7 +42,6 @@ export interface StepDeps {
   context: ExecutionContext;
 }
 
-const q = (value: string) => encodeURIComponent(value.replaceAll("'", "''"));
 
 function requireApp(deps: StepDeps): { id: string; appId: string; keyCredentials: Record<string, unknown>[] } {
   if (!deps.context.app) throw new Error("internal: the application must exist before this step");
@@ -55,12 +56,7 @@ function requireSp(deps: StepDeps): string {
 /** Reads a service principal by appId, waiting while replication hides one we were told exists. */
 async function findServicePrincipal(deps: StepDeps, appId: string, what: string): Promise<Record<string, unknown>> {
   return pollUntil(deps.clock, `the ${what} service principal to become readable`, async () => {
-    const response = await deps.graph.send<Record<string, unknown>>({
-      method: "GET",
-      url: `/servicePrincipals(appId='${q(appId)}')?$select=id,appId,displayName,appRoles`,
-      operation: `read service principal for ${what}`,
-      accept: [404],
-    });
+    const response = await deps.graph.send<Record<string, unknown>>(reads.servicePrincipal(appId, "id,appId,displayName,appRoles"));
     return response.status === 404 ? undefined : response.body;
   });
 }
@@ -84,7 +80,7 @@ export const steps = {
     // Upsert by uniqueName: a re-run, a crashed run or a concurrent run can never make a second app.
     const response = await deps.graph.send<Record<string, unknown>>({
       method: "PATCH",
-      url: `/applications(uniqueName='${q(action.uniqueName)}')`,
+      url: `/applications(uniqueName='${odataString(action.uniqueName)}')`,
       headers: { Prefer: "create-if-missing" },
       body: {
         displayName: action.displayName,
@@ -102,11 +98,7 @@ export const steps = {
     }
     // 204: another run created it first; find it (it may take a moment to become readable).
     const found = await pollUntil(deps.clock, `application ${action.displayName} to become readable`, async () => {
-      const list = await deps.graph.send<{ value?: unknown[] }>({
-        method: "GET",
-        url: `/applications?$filter=displayName%20eq%20'${q(action.displayName)}'&$select=id,appId,displayName,uniqueName,tags,keyCredentials`,
-        operation: `read application ${action.displayName}`,
-      });
+      const list = await deps.graph.send<{ value?: unknown[] }>(reads.appsByName(action.displayName));
       return (list.body?.value ?? []).map(parseApplication).find((a) => a.uniqueName?.toLowerCase() === action.uniqueName.toLowerCase());
     });
     deps.context.app = { id: found.id, appId: found.appId, keyCredentials: found.keyCredentials.map((k) => k.raw) };
@@ -215,13 +207,9 @@ export const steps = {
 };
 
 async function currentKeyCredentials(deps: StepDeps, appId: string): Promise<Record<string, unknown>[]> {
-  const response = await deps.graph.send<{ value?: unknown[] }>({
-    method: "GET",
-    url: `/applications?$filter=appId%20eq%20'${q(appId)}'&$select=id,appId,keyCredentials`,
-    operation: "re-read the app's certificates",
-  });
+  const response = await deps.graph.send<{ value?: unknown[] }>(reads.appsByAppId(appId));
   const app = response.body?.value?.[0];
-  return app ? parseApplication({ displayName: "", ...(app as object) }).keyCredentials.map((k) => k.raw) : [];
+  return app ? parseApplication(app).keyCredentials.map((k) => k.raw) : [];
 }
 
 /** The certificate an add-certificate action uploads: the user's file, the held one, or a new one. */

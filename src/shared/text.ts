@@ -39,3 +39,9 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, "");
   return s.slice(0, 40) || "app";
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
