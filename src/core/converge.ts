@@ -1,0 +1,54 @@
+/**
+ * The convergence check that ends apply: execute, then re-observe until the plan is empty.
+ */
+import { ConvergenceError } from "../shared/errors.js";
+import { executePlan, type ActionResult } from "./execute.js";
+import { observeAndPlan, type Prepared } from "./observe-and-plan.js";
+import type { ApplyOptions } from "./pipeline.js";
+import { pollUntil } from "./poll.js";
+import type { Session } from "./session.js";
+import type { ObservedState, Plan } from "./types.js";
+
+/** How long verification waits for writes to show before re-running what is still missing. */
+const GRACE_MS = 8_000;
+const MAX_EXECUTIONS = 4;
+
+/**
+ * Execute, then re-observe until the plan is empty (the convergence check). Graph replication
+ * usually shows every write within the grace period; whatever is still missing after it (lost to
+ * a concurrent run's keyCredentials PATCH, say) is planned and executed again. Every step is
+ * idempotent, so a repeat of something merely slow to show is harmless.
+ */
+export async function converge(session: Session, prepared: Prepared, firstPlan: Plan, firstObserved: ObservedState, options: ApplyOptions): Promise<{ results: ActionResult[]; plan: Plan }> {
+  const start = session.clock.now();
+  const deadline = options.convergeTimeoutMs ?? 300_000;
+  const results: ActionResult[] = [];
+  let plan = firstPlan;
+  let observed = firstObserved;
+  for (let execution = 1; ; execution++) {
+    const outcome = await executePlan(plan, { graph: session.graph, clock: session.clock, desired: prepared.desired, observed, outDir: prepared.outDir, onEvent: options.onEvent });
+    results.push(...outcome.results);
+    options.onEvent?.({ type: "phase", message: "checking that the tenant now matches the profile" });
+    if (prepared.desired.certificate.mode === "generate") prepared.held = await (await import("../cert/files.js")).readHeldCertificate(prepared.outDir);
+    const hints = { appId: outcome.context.app?.appId, servicePrincipalId: outcome.context.servicePrincipalId };
+    let latest: { observed: ObservedState; plan: Plan } | undefined;
+    const remaining = Math.max(0, deadline - (session.clock.now() - start));
+    const done = await pollUntil(
+      session.clock,
+      "Microsoft Graph to show every change (replication)",
+      async () => {
+        latest = await observeAndPlan(session, prepared, hints);
+        return latest.plan.actions.length === 0 ? latest.plan : undefined;
+      },
+      { maxElapsedMs: execution < MAX_EXECUTIONS ? Math.min(GRACE_MS, remaining) : remaining, initialDelayMs: 500 },
+    ).catch((error: unknown) => {
+      if (execution < MAX_EXECUTIONS && session.clock.now() - start < deadline && latest) return undefined;
+      throw new ConvergenceError(`apply made its changes but the tenant does not show them all yet: ${(error as Error).message}`, { cause: error });
+    });
+    if (done) return { results, plan: done };
+    if (!latest) throw new Error("internal: no observation");
+    options.onEvent?.({ type: "phase", message: `still missing after ${Math.round((session.clock.now() - start) / 1000)} s: ${latest.plan.actions.map((a) => a.kind).join(", ")}; applying again` });
+    ({ plan, observed } = latest);
+  }
+}
+
