@@ -17,7 +17,7 @@ export type { Prepared } from "./observe-and-plan.js";
 import { preflightProblems } from "./preflight.js";
 import { resolveProfile, type Profile } from "./profiles.js";
 import type { Session } from "./session.js";
-import type { CertificateChoice, DesiredState, HeldCertificate, ObservedState, ObserveHints, Plan } from "./types.js";
+import type { CertificateChoice, DesiredState, ObservedState, Plan } from "./types.js";
 import { DEFAULT_APP_NAME, OWNER_TAG_PREFIX } from "./well-known.js";
 
 export interface OnboardOptions {

@@ -1,15 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan } from "../../src/core/pipeline.js";
 import { ForeignAppError } from "../../src/shared/errors.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { expectXopsConverged, tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { expectXopsConverged, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 const OWNER_TAG = "entra-onboard:entra-onboard-xops-app";
 

@@ -1,17 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan, type ApplyOptions } from "../../src/core/pipeline.js";
 import { ExitCode, InputError } from "../../src/shared/errors.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { fixture, tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { fixture, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 async function profileFile(name: string, text: string): Promise<string> {
   const path = join(await dirs.make("eo-profile-"), name);

@@ -1,15 +1,10 @@
 import { readdir } from "node:fs/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply } from "../../src/core/pipeline.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { BYO_THUMBPRINT, expectXopsConverged, fixture, tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { BYO_THUMBPRINT, expectXopsConverged, fixture, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 describe("bring your own certificate", () => {
   it.each(["byo.cer", "byo.pem"])("%s: attaches that public key, writes no private key, and a re-run changes nothing", async (file) => {

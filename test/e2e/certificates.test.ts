@@ -1,18 +1,13 @@
 import { X509Certificate, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeCertificateFiles } from "../../src/cert/files.js";
 import { generateCertificate } from "../../src/cert/generate.js";
 import { apply, plan } from "../../src/core/pipeline.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { FOREIGN_THUMBPRINT, expectXopsConverged, fixture, stateOf, tempDirs, type Harness } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { FOREIGN_THUMBPRINT, expectXopsConverged, fixture, stateOf, type Harness, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 /** An app this tool owns (uniqueName + tag, as apply makes it) with a certificate someone else uploaded. */
 async function ownedAppWithForeignCertificate(h: Harness): Promise<string> {

@@ -7,20 +7,40 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { EXCHANGE_APP_ID, GRAPH_APP_ID, ROLE_TEMPLATE } from "../../src/core/well-known.js";
-import type { createHarness } from "../support/harness.js";
+import { mswServer, type createHarness } from "../support/harness.js";
+import { readFileSync } from "node:fs";
+import { parseCertificateFile } from "../../src/cert/inspect.js";
 
 export type Harness = ReturnType<typeof createHarness>;
 
-export const BYO_THUMBPRINT = "D3A5D5AEBAD4126B462DBD9F45A4749363E75026";
-export const FOREIGN_THUMBPRINT = "73E0B9AAEAEF87B4482F69B47486C7EF9B15E740";
+export const BYO_THUMBPRINT = fixtureThumbprint("byo.cer");
+export const FOREIGN_THUMBPRINT = fixtureThumbprint("foreign.pem");
 
 export const EXCHANGE_MANAGE = `${EXCHANGE_APP_ID}/Exchange.ManageAsApp`;
 export const ACCESS_REVIEW = `${GRAPH_APP_ID}/AccessReview.Read.All`;
 
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`../../fixtures/certs/${name}`, import.meta.url));
+}
+
+function fixtureThumbprint(name: string): string {
+  return parseCertificateFile(readFileSync(fixture(name)), name).thumbprint;
+}
+
+/**
+ * The per-file wiring every e2e test needs: an msw server (no unhandled requests allowed) and
+ * temporary --out directories, reset after each test.
+ */
+export function useFakeTenantSuite() {
+  const msw = mswServer();
+  const dirs = tempDirs();
+  beforeAll(msw.listen);
+  afterEach(msw.reset);
+  afterEach(dirs.cleanup);
+  afterAll(msw.close);
+  return { msw, dirs };
 }
 
 /** Temp directories for one test file; call `cleanup` in afterEach. */

@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan } from "../../src/core/pipeline.js";
 import type { Session } from "../../src/core/session.js";
 import type { Graph, GraphRequest } from "../../src/graph/types.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { expectXopsConverged, tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { expectXopsConverged, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 class SimulatedCrash extends Error {}
 

@@ -1,14 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan, status } from "../../src/core/pipeline.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 describe("plan and status", () => {
   it("on a fresh tenant list every action, report the app absent and never write", async () => {

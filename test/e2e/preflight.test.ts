@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan } from "../../src/core/pipeline.js";
 import { ROLE_TEMPLATE } from "../../src/core/well-known.js";
 import { PreflightError } from "../../src/shared/errors.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 describe("preflight", () => {
   it("without Privileged Role Administrator: apply refuses before any write, naming the role", async () => {

@@ -1,17 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan, status } from "../../src/core/pipeline.js";
 import { GRAPH_APP_ID } from "../../src/core/well-known.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { ACCESS_REVIEW, EXCHANGE_MANAGE, stateOf, tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { ACCESS_REVIEW, EXCHANGE_MANAGE, stateOf, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 const DIRECTORY_READ = `${GRAPH_APP_ID}/Directory.Read.All`;
 

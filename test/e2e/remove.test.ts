@@ -1,15 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply, plan, remove } from "../../src/core/pipeline.js";
 import { ForeignAppError } from "../../src/shared/errors.js";
-import { createHarness, mswServer } from "../support/harness.js";
-import { tempDirs } from "./helpers.js";
+import { createHarness } from "../support/harness.js";
+import { useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 describe("remove", () => {
   it("deletes the owned app and its service principal (with its grants and role)", async () => {

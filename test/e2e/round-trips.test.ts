@@ -1,20 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apply } from "../../src/core/pipeline.js";
 import type { Session } from "../../src/core/session.js";
 import { DELEGATED_SCOPES } from "../../src/core/well-known.js";
 import { FakeGraph } from "../../src/fake/fake-graph.js";
 import { createGraph } from "../../src/graph/graph-client.js";
 import { realClock } from "../../src/shared/clock.js";
-import { ADMIN_WIDS, adminToken, createHarness, GRAPH_ROOT, mswServer } from "../support/harness.js";
+import { ADMIN_WIDS, adminToken, createHarness, GRAPH_ROOT } from "../support/harness.js";
 import { graphHandlers, requestLines } from "../support/msw-graph.js";
-import { fixture, tempDirs } from "./helpers.js";
+import { fixture, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-const dirs = tempDirs();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterEach(dirs.cleanup);
-afterAll(msw.close);
+const { msw, dirs } = useFakeTenantSuite();
 
 /**
  * Like createHarness, but on the REAL clock: with a virtual clock the fake's latency takes no real
