@@ -1,35 +1,16 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { stat } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
 import { apply, plan } from "../../src/core/pipeline.js";
 import { EXCHANGE_APP_ID, GRAPH_APP_ID, ROLE_TEMPLATE } from "../../src/core/well-known.js";
-import { createHarness, mswServer } from "../support/harness.js";
+import { createHarness } from "../support/harness.js";
+import { grantedValues, useFakeTenantSuite } from "./helpers.js";
 
-const msw = mswServer();
-beforeAll(msw.listen);
-afterEach(msw.reset);
-afterAll(msw.close);
-
-let out: string;
-beforeEach(async () => {
-  out = await mkdtemp(join(tmpdir(), "eo-apply-"));
-});
-afterEach(async () => {
-  await rm(out, { recursive: true, force: true });
-});
-
-function grantedValues(h: ReturnType<typeof createHarness>, spId: string): string[] {
-  const sps = h.tenant.servicePrincipals();
-  return h.tenant.appRoleAssignmentsFor(spId).map((a) => {
-    const resource = sps.find((s) => s.id === a.resourceId);
-    return `${resource?.appId}/${resource?.appRoles?.find((r) => r.id === a.appRoleId)?.value}`;
-  });
-}
+const { msw, dirs } = useFakeTenantSuite();
 
 describe("apply on a fresh tenant", () => {
   it("creates the app, service principal, consent, Global Reader and certificate, then a re-run writes nothing", async () => {
     const h = createHarness(msw.server);
+    const out = await dirs.make();
     const result = await apply(h.session(), { outDir: out });
 
     const apps = h.tenant.applications();
