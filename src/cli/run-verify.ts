@@ -3,10 +3,10 @@
  * --out, and report each check. Needs the private key, which only a generated certificate has.
  */
 import { readFile, readdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { appSignInFactory } from "../auth/app-sign-in.js";
-import { toPem } from "../cert/inspect.js";
+import { readHeldCertificate, readPrivateKeyPem } from "../cert/files.js";
 import { CONNECTION_FILE, type ConnectionFile } from "../core/local-state.js";
 import { resolveProfile } from "../core/profiles.js";
 import { verifyApp, type VerifyReport } from "../core/verify.js";
@@ -28,22 +28,25 @@ export async function verifyConnection(connection: ConnectionFile, args: VerifyA
   if (!connection.certificate?.keyPath) {
     throw new InputError("verify signs in as the app and needs its private key, which entra-onboard only has for certificates it generated. With --certificate the platform holds the key: verify from the platform instead.");
   }
-  const privateKeyPem = await readFile(connection.certificate.keyPath, "utf8").catch(() => {
-    throw new InputError(`Cannot read the private key ${connection.certificate?.keyPath}; verify needs it.`);
-  });
-  const der = await readFile(connection.certificate.cerPath ?? "");
+  // The same reader apply uses: the certificate and key in --out, and only if they belong together.
+  const dir = dirname(connection.certificate.keyPath);
+  const held = await readHeldCertificate(dir);
+  const privateKeyPem = held ? await readPrivateKeyPem(dir) : undefined;
+  if (!held || !privateKeyPem) {
+    throw new InputError(`No matching certificate and private key in ${dir}; verify needs both (run apply again to restore them).`);
+  }
   const clock = realClock();
   const signIn = await appSignInFactory({
     tenantId: connection.tenantId,
     appId: connection.appId,
-    certificatePem: toPem(der, "CERTIFICATE"),
+    certificatePem: held.pem,
     privateKeyPem,
     authorityHost: endpoint.authorityHost ?? PUBLIC_AUTHORITY,
     ca: endpoint.ca,
     graphUrl: endpoint.graphUrl,
     clock,
   });
-  logger.info(`verifying: signing in as app ${connection.appId} with certificate ${connection.certificate.thumbprint}`);
+  logger.info(`verifying: signing in as app ${connection.appId} with certificate ${held.thumbprint}`);
   const report = await verifyApp({
     signIn,
     profile: await resolveProfile(args.profile),

@@ -118,7 +118,6 @@ function initialContext(plan: Plan, observed: ObservedState): ExecutionContext {
     app: app ? { id: app.id, appId: app.appId, keyCredentials: app.keyCredentials.map((k) => k.raw) } : undefined,
     servicePrincipalId: plan.app.servicePrincipalId,
     resources: { ...observed.resources },
-    certificate: undefined,
     pendingCertificate: undefined,
   };
 }

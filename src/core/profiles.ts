@@ -26,19 +26,13 @@ export interface Profile {
 const EXCHANGE_MANAGE = "Office 365 Exchange Online / Exchange.ManageAsApp";
 const ACCESS_REVIEW = "Microsoft Graph / AccessReview.Read.All";
 
-const BUILT_IN: Readonly<Record<string, { permissions: string[]; roles: string[]; describe: string }>> = {
-  xops: { permissions: [EXCHANGE_MANAGE, ACCESS_REVIEW], roles: ["Global Reader"], describe: "Microsoft 365 + Entra ID" },
-  m365: { permissions: [EXCHANGE_MANAGE], roles: ["Global Reader"], describe: "Microsoft 365 (Exchange Online)" },
-  "entra-id": { permissions: [ACCESS_REVIEW], roles: ["Global Reader"], describe: "Entra ID (access reviews)" },
+const BUILT_IN: Readonly<Record<string, { permissions: string[]; roles: string[] }>> = {
+  xops: { permissions: [EXCHANGE_MANAGE, ACCESS_REVIEW], roles: ["Global Reader"] },
+  m365: { permissions: [EXCHANGE_MANAGE], roles: ["Global Reader"] },
+  "entra-id": { permissions: [ACCESS_REVIEW], roles: ["Global Reader"] },
 };
 
 export const BUILT_IN_PROFILE_NAMES = Object.keys(BUILT_IN);
-
-export function describeBuiltInProfiles(): string {
-  return Object.entries(BUILT_IN)
-    .map(([name, p]) => `${name}: ${p.describe} — ${[...p.permissions, ...p.roles].join(", ")}`)
-    .join("\n");
-}
 
 /** "Microsoft Graph / AccessReview.Read.All" → a PermissionSpec, or a problem description. */
 export function parsePermission(text: string): PermissionSpec | string {

@@ -21,7 +21,6 @@ export interface ExecutionContext {
   app: { id: string; appId: string; keyCredentials: Record<string, unknown>[] } | undefined;
   servicePrincipalId: string | undefined;
   resources: Record<string, ResourceServicePrincipal | null>;
-  certificate: { thumbprint: string; source: "generate" | "held" | "file"; cerPath?: string; pemPath?: string; keyPath?: string } | undefined;
   /**
    * The certificate to upload, obtained (generated and written to --out) while stage 1 talks to
    * Graph: RSA key generation takes ~100 ms and would otherwise add a sequential round trip.
@@ -131,7 +130,6 @@ export const steps = {
     const app = requireApp(deps);
     const now = new Date(deps.clock.now());
     const { certificate, files } = await (deps.context.pendingCertificate ?? obtainCertificate(action, deps));
-    deps.context.certificate = { thumbprint: certificate.thumbprint, source: action.source, ...files };
     // PATCH replaces the whole list: echo every existing entry as Graph listed it, then append ours.
     // A concurrent writer can change the list under us; Graph then refuses the echo (an entry we
     // sent back no longer exists, or differs), so re-read the list and try again.
