@@ -1,9 +1,13 @@
 /**
- * /applications (graph.md §1): create, lookups, uniqueName upsert, update, delete, keyCredentials.
- * Reads and id-addressed writes see the lagged view; alternate-key writes (uniqueName, appId) see
- * the truth so concurrent upserts converge on one app.
+ * /applications (Graph API reference: "Create application", "Get application", "Upsert
+ * application", "Update application", "Delete application"): create, lookups, uniqueName upsert,
+ * update, delete, keyCredentials, owners. Reads and id-addressed writes see the lagged view;
+ * alternate-key writes (uniqueName, appId) see the truth so concurrent upserts converge on one app.
+ * Who may write is decided on the truth (owners included), so replication never turns a 403 into
+ * something else. The creator of an app becomes its owner, delegated or app-only.
  */
-import { requireApplicationWrite } from "./auth.js";
+import { checkCertificateLifetime } from "./app-management-policy.js";
+import { requireApplicationCreate, requireApplicationWrite, requireManage } from "./auth.js";
 import { badRequest, noContent, notFound } from "./http.js";
 import { mergeKeyCredentials, withoutKeys } from "./key-credentials.js";
 import type { ApplicationJson } from "./model.js";
@@ -19,6 +23,8 @@ import {
   unknownSegment,
   type RouteContext,
 } from "./route-context.js";
+import { ownersNavigation } from "./owners.js";
+import type { FakeTenant } from "./tenant.js";
 import type { FakeResponse } from "./types.js";
 
 const WRITABLE = new Set([
@@ -33,13 +39,13 @@ const WRITABLE = new Set([
 const SERVER_OWNED = new Set(["id", "appId", "createdDateTime", "deletedDateTime", "publisherDomain", "applicationTemplateId"]);
 const AUDIENCES = ["AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"];
 
-/** Keys out unless the caller asked for exactly this object's keyCredentials (graph.md §1.2). */
+/** Keys out unless the caller asked for exactly this object's keyCredentials (Graph API reference "keyCredential resource type"). */
 function present(app: ApplicationJson, withKeys = false): ApplicationJson {
   return withKeys ? app : { ...app, keyCredentials: withoutKeys(app.keyCredentials) };
 }
 
 /** Applies a body onto an app (new or existing); throws Graph's 400s. Returns the new version. */
-function applyBody(app: ApplicationJson, body: Record<string, unknown>): ApplicationJson {
+function applyBody(tenant: FakeTenant, app: ApplicationJson, body: Record<string, unknown>): ApplicationJson {
   const next: ApplicationJson = structuredClone(app);
   for (const [property, value] of Object.entries(body)) {
     if (property.includes("@") || SERVER_OWNED.has(property)) continue;
@@ -54,7 +60,11 @@ function applyBody(app: ApplicationJson, body: Record<string, unknown>): Applica
       if (!same) throw badRequest("Property 'uniqueName' is read-only and cannot be set.");
       continue;
     }
-    if (property === "keyCredentials") next.keyCredentials = mergeKeyCredentials(value, app.keyCredentials);
+    if (property === "keyCredentials") {
+      const policy = tenant.appManagementPolicy;
+      const createdMs = Date.parse(app.createdDateTime);
+      next.keyCredentials = mergeKeyCredentials(value, app.keyCredentials, (start, end) => checkCertificateLifetime(policy, createdMs, start, end));
+    }
     else if (property === "displayName") next.displayName = requiredString(body, "displayName", "Application");
     else if (property === "signInAudience") {
       if (typeof value !== "string" || !AUDIENCES.includes(value)) throw badRequest("Invalid value specified for property 'signInAudience' of resource 'Application'.");
@@ -67,15 +77,18 @@ function applyBody(app: ApplicationJson, body: Record<string, unknown>): Applica
 }
 
 function create(ctx: RouteContext, body: Record<string, unknown>, uniqueName: string | null): ApplicationJson {
+  requireApplicationCreate(ctx.caller, ctx.tenant.usersCanRegisterApps);
   const displayName = requiredString(body, "displayName", "Application");
   const blank = newApplication({ displayName, uniqueName }, ctx.view.now, ctx.tenant.initialDomain);
-  const app = applyBody(blank, body);
-  return ctx.tenant.apps.put(app, ctx.view.now);
+  const app = ctx.tenant.apps.put(applyBody(ctx.tenant, blank, body), ctx.view.now);
+  if (ctx.caller.objectId !== undefined) ctx.tenant.ownerLinks.add(app.id, ctx.caller.objectId, ctx.view.now);
+  return app;
 }
 
 function update(ctx: RouteContext, app: ApplicationJson): FakeResponse {
   const truth = ctx.tenant.apps.truth(app.id) ?? app;
-  ctx.tenant.apps.put(applyBody(truth, objectBody(ctx)), ctx.view.now);
+  requireManage(ctx.caller, ctx.tenant.ownerIds(truth.id));
+  ctx.tenant.apps.put(applyBody(ctx.tenant, truth, objectBody(ctx)), ctx.view.now);
   return noContent();
 }
 
@@ -116,9 +129,8 @@ function single(ctx: RouteContext, segment: Segment): FakeResponse {
   }
   if (ctx.method === "DELETE") {
     if (app === undefined) throw notFound(key.value);
-    ctx.tenant.apps.delete(app.id);
-    const sp = ctx.tenant.servicePrincipalByAppId(app.appId);
-    if (sp !== undefined) ctx.tenant.deleteServicePrincipalCascade(sp.id);
+    requireManage(ctx.caller, ctx.tenant.ownerIds(app.id));
+    ctx.tenant.deleteApplicationCascade(app.id);
     return noContent();
   }
   throw methodNotAllowed(ctx.method);
@@ -127,7 +139,11 @@ function single(ctx: RouteContext, segment: Segment): FakeResponse {
 export function applicationsRoute(ctx: RouteContext): FakeResponse {
   const [first, second] = ctx.url.segments;
   if (first === undefined) throw unknownSegment("");
-  if (second !== undefined) throw unknownSegment(second.raw);
+  if (second !== undefined) {
+    if (first.key === undefined || second.name !== "owners") throw unknownSegment(second.raw);
+    if (ctx.method !== "GET") requireApplicationWrite(ctx.caller);
+    return ownersNavigation(ctx, find(ctx, first, ctx.method !== "GET"), first.key.value);
+  }
   if (first.key !== undefined) return single(ctx, first);
   if (ctx.method === "GET") return list(ctx);
   if (ctx.method === "POST") {

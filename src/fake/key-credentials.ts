@@ -1,7 +1,10 @@
 /**
- * keyCredentials semantics of PATCH/POST /applications (graph.md §1.6): the body's list replaces
- * the stored one; entries whose keyId already exists are kept when echoed (typically with
- * `key: null`) and must not change; new entries are validated against their certificate.
+ * keyCredentials semantics of PATCH/POST /applications (Graph API reference: "keyCredential resource
+ * type", "Update application"; Microsoft Learn: "Add a certificate to an app using Microsoft
+ * Graph"): the body's list replaces the stored one; entries whose keyId already exists are kept when
+ * echoed (typically with `key: null`) and must not change; new entries are validated against their
+ * certificate. A credential may carry the certificate's own dates, however long; only the tenant's
+ * app management policy (app-management-policy.ts) caps a lifetime.
  */
 import { randomUUID, X509Certificate } from "node:crypto";
 import { badRequest, FakeHttpError } from "./http.js";
@@ -12,6 +15,11 @@ const USAGE_MESSAGE = 'The value for the property "usage" in one of your credent
 
 function invalidEndDate(): FakeHttpError {
   return badRequest("Key credential end date is invalid.", "KeyCredentialsInvalidEndDate");
+}
+
+/** [unverified] code and text: Graph's answer for a start before the certificate's notBefore was not found. */
+function invalidStartDate(): FakeHttpError {
+  return badRequest("Key credential start date is invalid.", "KeyCredentialsInvalidStartDate");
 }
 
 function invalidProperty(property: string): FakeHttpError {
@@ -41,7 +49,10 @@ function addOneYear(ms: number): number {
   return d.getTime();
 }
 
-function validateNew(entry: Record<string, unknown>): KeyCredentialJson {
+/** Checks a new credential's window against tenant policy (start and end in ms); throws Graph's 400. */
+export type LifetimeCheck = (startMs: number, endMs: number) => void;
+
+function validateNew(entry: Record<string, unknown>, checkLifetime: LifetimeCheck): KeyCredentialJson {
   const type = entry["type"];
   if (type !== "AsymmetricX509Cert") throw invalidProperty("type");
   if (entry["usage"] !== "Verify") throw badRequest(USAGE_MESSAGE);
@@ -56,8 +67,12 @@ function validateNew(entry: Record<string, unknown>): KeyCredentialJson {
   const notBefore = Date.parse(cert.validFrom);
   const notAfter = Date.parse(cert.validTo);
   const start = parseDate(entry["startDateTime"], "startDateTime") ?? notBefore;
+  // Without an end, "the system automatically assigns a date one year after the startDateTime"
+  // (Microsoft Learn: "Add a certificate to an app using Microsoft Graph"), within the certificate.
   const end = parseDate(entry["endDateTime"], "endDateTime") ?? Math.min(addOneYear(start), notAfter);
-  if (end <= start || end > notAfter || end > addOneYear(start)) throw invalidEndDate();
+  if (start < notBefore) throw invalidStartDate();
+  if (end <= start || end > notAfter) throw invalidEndDate();
+  checkLifetime(start, end);
   const keyId = entry["keyId"];
   if (keyId !== undefined && keyId !== null && typeof keyId !== "string") throw invalidProperty("keyId");
   const customKeyIdentifier = entry["customKeyIdentifier"];
@@ -98,7 +113,7 @@ function validateExisting(entry: Record<string, unknown>, stored: KeyCredentialJ
 }
 
 /** The new stored list for a body's `keyCredentials`; throws the Graph 400 for any invalid entry. */
-export function mergeKeyCredentials(sent: unknown, existing: readonly KeyCredentialJson[]): KeyCredentialJson[] {
+export function mergeKeyCredentials(sent: unknown, existing: readonly KeyCredentialJson[], checkLifetime: LifetimeCheck = () => undefined): KeyCredentialJson[] {
   if (!Array.isArray(sent)) throw badRequest("Invalid value specified for property 'keyCredentials' of resource 'Application'.");
   const byId = new Map(existing.map((k) => [k.keyId.toLowerCase(), k]));
   const result: KeyCredentialJson[] = [];
@@ -107,7 +122,7 @@ export function mergeKeyCredentials(sent: unknown, existing: readonly KeyCredent
     if (!isRecord(entry)) throw badRequest("Invalid value specified for property 'keyCredentials' of resource 'Application'.");
     const keyId = typeof entry["keyId"] === "string" ? entry["keyId"].toLowerCase() : undefined;
     const stored = keyId === undefined ? undefined : byId.get(keyId);
-    const credential = stored === undefined ? validateNew(entry) : validateExisting(entry, stored);
+    const credential = stored === undefined ? validateNew(entry, checkLifetime) : validateExisting(entry, stored);
     const id = credential.keyId.toLowerCase();
     if (seen.has(id)) throw badRequest(`Duplicate KeyId '${credential.keyId}' in keyCredentials.`);
     seen.add(id);

@@ -82,6 +82,17 @@ export interface RoleAssignmentJson extends DirectoryObjectJson {
   directoryScopeId: string;
 }
 
+export interface UserJson extends DirectoryObjectJson {
+  displayName: string;
+  userPrincipalName: string;
+}
+
+/** "objectId is owned by ownerId"; a record of its own so ownership replicates like other writes. */
+export interface OwnerLinkJson extends DirectoryObjectJson {
+  objectId: string;
+  ownerId: string;
+}
+
 export interface RoleDefinitionJson extends DirectoryObjectJson {
   displayName: string;
   description: string;

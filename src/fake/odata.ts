@@ -128,10 +128,13 @@ export function selectedProperties(params: URLSearchParams): string[] | undefine
   return select.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
 
-/** Only the selected properties plus `id`; unknown names are dropped rather than rejected. */
+/**
+ * Only the selected properties plus `id` (and `@odata.type`, which Graph keeps on objects of a
+ * mixed-type collection); unknown names are dropped rather than rejected.
+ */
 export function applySelect<T extends Record<string, unknown>>(item: T, select: readonly string[] | undefined): Record<string, unknown> {
   if (select === undefined) return item;
-  const out: Record<string, unknown> = { id: item["id"] };
+  const out: Record<string, unknown> = "@odata.type" in item ? { "@odata.type": item["@odata.type"], id: item["id"] } : { id: item["id"] };
   for (const name of select) if (name in item) out[name] = item[name];
   return out;
 }

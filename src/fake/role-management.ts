@@ -1,5 +1,7 @@
 /**
- * /roleManagement/directory (graph.md §4.1/4.2): role definitions and unified role assignments.
+ * /roleManagement/directory (Graph API reference: "Create unifiedRoleAssignment", "List
+ * unifiedRoleAssignments", "Delete unifiedRoleAssignment", "List roleDefinitions"): role
+ * definitions and unified role assignments, for service principals and users alike.
  * Choices where Graph's answer is not documented (marked [unverified] in the report):
  * list without $filter → 400 BadRequest; unknown role definition → 400 "One or more properties
  * are invalid."; principal not (yet) visible → 404 Request_ResourceNotFound.
@@ -26,7 +28,8 @@ function createAssignment(ctx: RouteContext): FakeResponse {
   }
   const definition = ctx.tenant.roleDefinition(roleDefinitionId);
   if (definition === undefined) throw badRequest("One or more properties are invalid.");
-  if (ctx.tenant.sps.visible(principalId, ctx.view) === undefined) throw notFound(principalId);
+  const principal = ctx.tenant.sps.visible(principalId, ctx.view) ?? ctx.tenant.userStore.visible(principalId, ctx.view);
+  if (principal === undefined) throw notFound(principalId);
   const duplicate = ctx.tenant.roles
     .allTruth()
     .some((r) => r.principalId === principalId && r.roleDefinitionId === definition.id && r.directoryScopeId === scope);

@@ -1,7 +1,9 @@
 /** Dispatch on the first path segment. Unknown segments answer like Graph does (400 BadRequest). */
 import { applicationsRoute } from "./applications.js";
 import { domainsRoute, identityGovernanceRoute, organizationRoute } from "./directory.js";
+import { directoryObjectsRoute, meRoute, usersRoute } from "./directory-objects.js";
 import type { Segment } from "./odata.js";
+import { policiesRoute } from "./policies.js";
 import { roleManagementRoute } from "./role-management.js";
 import { unknownSegment, type RouteContext } from "./route-context.js";
 import { servicePrincipalsRoute } from "./service-principals.js";
@@ -14,10 +16,14 @@ const routes: Readonly<Record<string, (ctx: RouteContext) => FakeResponse>> = {
   organization: organizationRoute,
   domains: domainsRoute,
   identityGovernance: identityGovernanceRoute,
+  users: usersRoute,
+  me: meRoute,
+  directoryObjects: directoryObjectsRoute,
+  policies: policiesRoute,
 };
 
 /** Entity sets addressable as `/set/{id}` as well as `/set('id')`. */
-const ENTITY_SETS = new Set(["applications", "servicePrincipals"]);
+const ENTITY_SETS = new Set(["applications", "servicePrincipals", "users", "directoryObjects"]);
 
 /** Folds `/applications/{id}` into the same shape as `/applications('{id}')`. */
 function withIdFolded(ctx: RouteContext): RouteContext {

@@ -19,6 +19,9 @@ export const RoleTemplateIds = {
   ApplicationAdministrator: "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
   CloudApplicationAdministrator: "158c047a-c907-4556-b7ef-446551a6b5f7",
   ExchangeAdministrator: "29232cdf-9323-42fd-ade2-1d097af3e4de",
+  ApplicationDeveloper: "cf1c38e5-3621-4004-a7cb-879624dced7c",
+  SecurityReader: "5d6b6bb7-de71-4623-b4af-96380a352509",
+  SecurityAdministrator: "194ae4cb-b126-40b2-bd5b-6091b380977d",
 } as const;
 
 function appRole(id: string, value: string, displayName: string): AppRoleJson {

@@ -1,9 +1,12 @@
 /**
- * /servicePrincipals (graph.md §2): create (409 on duplicates, NoBackingApplicationObject while
- * the app is replicating), upsert by appId, reads, and the app-role-assignment navigations.
+ * /servicePrincipals (Graph API reference: "Create servicePrincipal", "Upsert servicePrincipal",
+ * "Update servicePrincipal", "Delete servicePrincipal"): create (409 on duplicates,
+ * NoBackingApplicationObject while the app is replicating), upsert by appId, reads, owners, and the
+ * app-role-assignment navigations. An app-only creator becomes the new SP's owner; a delegated one
+ * does not [unverified].
  */
 import { assignmentsNavigation } from "./assignments.js";
-import { requireApplicationWrite } from "./auth.js";
+import { requireApplicationWrite, requireManage, requireServicePrincipalCreate } from "./auth.js";
 import { badRequest, FakeHttpError, noContent, notFound } from "./http.js";
 import type { ServicePrincipalJson } from "./model.js";
 import { newServicePrincipal, spSourceFromApplication, spSourceFromFirstParty } from "./objects.js";
@@ -18,6 +21,7 @@ import {
   unknownSegment,
   type RouteContext,
 } from "./route-context.js";
+import { ownersNavigation } from "./owners.js";
 import { firstPartyApp } from "./seed.js";
 import type { FakeResponse } from "./types.js";
 
@@ -34,6 +38,13 @@ function withoutServerOwned(body: Record<string, unknown>): Record<string, unkno
 
 /** Creates the SP for appId: first-party apps come from seed data, others need a replicated app. */
 function create(ctx: RouteContext, appId: string, body: Record<string, unknown>): ServicePrincipalJson {
+  const firstParty = firstPartyApp(appId);
+  // Who may create it is decided on the truth, like every permission check in the fake.
+  const backingTruth = firstParty === undefined ? ctx.tenant.applicationByAppId(appId) : undefined;
+  requireServicePrincipalCreate(
+    ctx.caller,
+    backingTruth === undefined ? undefined : { singleTenant: backingTruth.signInAudience === "AzureADMyOrg", ownerIds: ctx.tenant.ownerIds(backingTruth.id) },
+  );
   if (ctx.tenant.servicePrincipalByAppId(appId) !== undefined) {
     throw new FakeHttpError(
       409,
@@ -41,15 +52,17 @@ function create(ctx: RouteContext, appId: string, body: Record<string, unknown>)
       `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
     );
   }
-  const firstParty = firstPartyApp(appId);
   const app = firstParty === undefined ? ctx.tenant.applicationByAppId(appId, "visible") : undefined;
   if (firstParty === undefined && app === undefined) throw noBackingApplication(appId);
   const source = firstParty !== undefined ? spSourceFromFirstParty(firstParty) : spSourceFromApplication(app as NonNullable<typeof app>, ctx.tenant.id);
-  return ctx.tenant.sps.put(newServicePrincipal(source, withoutServerOwned(body), ctx.view.now), ctx.view.now);
+  const sp = ctx.tenant.sps.put(newServicePrincipal(source, withoutServerOwned(body), ctx.view.now), ctx.view.now);
+  if (!ctx.caller.delegated && ctx.caller.objectId !== undefined) ctx.tenant.ownerLinks.add(sp.id, ctx.caller.objectId, ctx.view.now);
+  return sp;
 }
 
 function update(ctx: RouteContext, sp: ServicePrincipalJson): FakeResponse {
   const truth = ctx.tenant.sps.truth(sp.id) ?? sp;
+  requireManage(ctx.caller, ctx.tenant.ownerIds(truth.id));
   const body = withoutServerOwned(objectBody(ctx));
   if ("displayName" in body) requiredString(body, "displayName", "ServicePrincipal");
   if ("accountEnabled" in body && typeof body["accountEnabled"] !== "boolean") {
@@ -84,6 +97,7 @@ function single(ctx: RouteContext, segment: Segment): FakeResponse {
   }
   if (ctx.method === "DELETE") {
     if (sp === undefined) throw notFound(key.value);
+    requireManage(ctx.caller, ctx.tenant.ownerIds(sp.id));
     ctx.tenant.deleteServicePrincipalCascade(sp.id);
     return noContent();
   }
@@ -95,6 +109,10 @@ export function servicePrincipalsRoute(ctx: RouteContext): FakeResponse {
   if (first === undefined) throw unknownSegment("");
   if (second !== undefined) {
     if (first.key === undefined) throw unknownSegment(second.raw);
+    if (second.name === "owners") {
+      if (ctx.method !== "GET") requireApplicationWrite(ctx.caller);
+      return ownersNavigation(ctx, findServicePrincipal(ctx, first), first.key.value);
+    }
     return assignmentsNavigation(ctx, first, findServicePrincipal(ctx, first));
   }
   if (first.key !== undefined) return single(ctx, first);

@@ -4,6 +4,7 @@
  * Graph reader would see right now (e.g. the sandbox authority simulating AADSTS700016/700027).
  */
 import { randomUUID } from "node:crypto";
+import { appManagementPolicy, type AppManagementPolicy } from "./app-management-policy.js";
 import { certificateDer } from "./key-credentials.js";
 import type {
   AppRoleAssignmentJson,
@@ -12,12 +13,15 @@ import type {
   RoleAssignmentJson,
   RoleDefinitionJson,
   ServicePrincipalJson,
+  UserJson,
 } from "./model.js";
 import { isoDate } from "./model.js";
 import { newApplication, newAppRoleAssignment, newRoleAssignment, newServicePrincipal, spSourceFromApplication, spSourceFromFirstParty } from "./objects.js";
 import { builtInRoleDefinitions, EXCHANGE_ONLINE_APP_ID, firstPartyApp, firstPartyApps } from "./seed.js";
+import { OwnerLinks } from "./owner-links.js";
 import { VersionedStore, type View } from "./store.js";
-import type { SeedTenant } from "./types.js";
+import type { AppManagementPolicySeed, SeedTenant, SeedUser } from "./types.js";
+import { defaultUserSeeds, newUser } from "./users.js";
 
 export type ViewMode = "truth" | "visible";
 
@@ -39,6 +43,10 @@ export class FakeTenant {
   readonly sps = new VersionedStore<ServicePrincipalJson>();
   readonly grants = new VersionedStore<AppRoleAssignmentJson>();
   readonly roles = new VersionedStore<RoleAssignmentJson>();
+  readonly userStore = new VersionedStore<UserJson>();
+  readonly ownerLinks = new OwnerLinks();
+  private policy: AppManagementPolicy;
+  private registrationByUsers: boolean;
   private readonly definitions: RoleDefinitionJson[] = builtInRoleDefinitions();
   private readonly currentView: () => View;
 
@@ -47,10 +55,30 @@ export class FakeTenant {
     this.displayName = seed.displayName ?? "Contoso";
     this.initialDomain = seed.initialDomain ?? `${this.displayName.toLowerCase().replace(/[^a-z0-9]/g, "")}.onmicrosoft.com`;
     this.currentView = currentView;
+    this.policy = appManagementPolicy(seed.appManagementPolicy);
+    this.registrationByUsers = seed.usersCanRegisterApps ?? true;
     for (const app of firstPartyApps) {
       if (app.appId === EXCHANGE_ONLINE_APP_ID && seed.hasExchange === false) continue;
       this.sps.put(newServicePrincipal(spSourceFromFirstParty(app), {}, currentView().now), SEEDED);
     }
+    for (const user of seed.users ?? defaultUserSeeds()) this.addUser(user);
+  }
+
+  /** "Users can register applications" (Microsoft Learn: "Default user permissions"). */
+  get usersCanRegisterApps(): boolean {
+    return this.registrationByUsers;
+  }
+  setUsersCanRegisterApps(allowed: boolean): void {
+    this.registrationByUsers = allowed;
+  }
+
+  /** The tenant-wide app management policy, as served at /policies/defaultAppManagementPolicy. */
+  get appManagementPolicy(): AppManagementPolicy {
+    return structuredClone(this.policy);
+  }
+  /** Replaces the policy (takes effect for the next request); throws RangeError for an invalid one. */
+  setAppManagementPolicy(seed: AppManagementPolicySeed): void {
+    this.policy = appManagementPolicy(seed);
   }
 
   /** Clock and lag as of this instant. */
@@ -73,6 +101,18 @@ export class FakeTenant {
   }
   roleAssignments(mode: ViewMode = "truth"): RoleAssignmentJson[] {
     return this.all(this.roles, mode);
+  }
+  users(mode: ViewMode = "truth"): UserJson[] {
+    return this.all(this.userStore, mode);
+  }
+  /** A user by object id or userPrincipalName (case-insensitive). */
+  user(idOrUpn: string, mode: ViewMode = "truth"): UserJson | undefined {
+    const wanted = idOrUpn.toLowerCase();
+    return this.users(mode).find((u) => u.id === wanted || u.userPrincipalName.toLowerCase() === wanted);
+  }
+  /** Owner ids (users or service principals) of an application or service principal, by object id. */
+  ownerIds(objectId: string, mode: ViewMode = "truth"): string[] {
+    return this.ownerLinks.ownerIds(objectId, mode === "truth" ? undefined : this.view());
   }
   roleDefinitions(): RoleDefinitionJson[] {
     return structuredClone(this.definitions);
@@ -134,13 +174,36 @@ export class FakeTenant {
     return this.roleAssignments(mode).filter((r) => r.principalId === principalId);
   }
 
-  /** Seeds an application (visible at once, no validation), e.g. a hand-made "Xops-App". */
-  addApplication(partial: Partial<ApplicationJson> & { displayName: string }): ApplicationJson {
-    return this.apps.put(newApplication({ ...partial }, this.view().now, this.initialDomain), SEEDED);
+  /** Seeds a user and their tenant-wide directory roles (visible at once). */
+  addUser(seed: SeedUser): UserJson {
+    const user = newUser(seed, this.initialDomain);
+    if (this.userStore.truth(user.id) !== undefined) throw new RangeError(`addUser: a user with id ${user.id} already exists`);
+    for (const role of seed.roles ?? []) {
+      if (this.roleDefinition(role) === undefined) throw new RangeError(`addUser: unknown role template id ${role}`);
+      this.addRoleAssignment({ principalId: user.id, roleDefinitionId: role.toLowerCase() });
+    }
+    return this.userStore.put(user, SEEDED);
+  }
+
+  /** Makes a user or service principal an owner of an application or service principal (visible at once). */
+  addOwner(objectId: string, ownerId: string): void {
+    this.ownerLinks.add(objectId, ownerId, SEEDED);
+  }
+  removeOwner(objectId: string, ownerId: string): boolean {
+    return this.ownerLinks.remove(objectId, ownerId);
+  }
+
+  /** Seeds an application (visible at once, no validation), e.g. a hand-made "Xops-App", with optional owners. */
+  addApplication(partial: Partial<ApplicationJson> & { displayName: string; owners?: string[] }): ApplicationJson {
+    const { owners, ...fields } = partial;
+    const app = this.apps.put(newApplication(fields, this.view().now, this.initialDomain), SEEDED);
+    for (const owner of owners ?? []) this.addOwner(app.id, owner);
+    return app;
   }
 
   /** Seeds a service principal for a seeded application or a first-party appId (visible at once). */
-  addServicePrincipal(partial: Partial<ServicePrincipalJson> & { appId: string }): ServicePrincipalJson {
+  addServicePrincipal(input: Partial<ServicePrincipalJson> & { appId: string; owners?: string[] }): ServicePrincipalJson {
+    const { owners, ...partial } = input;
     const firstParty = firstPartyApp(partial.appId);
     const app = this.applicationByAppId(partial.appId);
     const source =
@@ -151,7 +214,9 @@ export class FakeTenant {
           : { appId: partial.appId, displayName: partial.displayName ?? partial.appId, appRoles: [], oauth2PermissionScopes: [], servicePrincipalNames: [partial.appId], appOwnerOrganizationId: this.id, signInAudience: "AzureADMyOrg" };
     const sp = newServicePrincipal(source, { ...partial }, this.view().now);
     if (partial.id !== undefined) sp.id = partial.id;
-    return this.sps.put(sp, SEEDED);
+    const stored = this.sps.put(sp, SEEDED);
+    for (const owner of owners ?? []) this.addOwner(stored.id, owner);
+    return stored;
   }
 
   /** Removes a service principal and everything assigned to or by it. */
@@ -162,8 +227,18 @@ export class FakeTenant {
     return true;
   }
 
+  /** Removes an application, its service principal (with that SP's assignments) and its owner links. */
+  deleteApplicationCascade(appObjectId: string): void {
+    const app = this.apps.truth(appObjectId);
+    this.apps.delete(appObjectId);
+    this.ownerLinks.forget(appObjectId);
+    const sp = app === undefined ? undefined : this.servicePrincipalByAppId(app.appId);
+    if (sp !== undefined) this.deleteServicePrincipalCascade(sp.id);
+  }
+
   deleteServicePrincipalCascade(spId: string): void {
     this.sps.delete(spId);
+    this.ownerLinks.forget(spId);
     for (const g of this.grants.allTruth()) if (g.principalId === spId || g.resourceId === spId) this.grants.delete(g.id);
     for (const r of this.roles.allTruth()) if (r.principalId === spId) this.roles.delete(r.id);
   }

@@ -82,4 +82,42 @@ export interface SeedTenant {
   initialDomain?: string;
   /** false: no "Office 365 Exchange Online" service principal (tenant without Exchange licences). */
   hasExchange?: boolean;
+  /**
+   * The tenant's users. Default: the test harness admin (DEFAULT_ADMIN_ID, Privileged Role
+   * Administrator + Cloud Application Administrator) and a plain member (DEFAULT_MEMBER_ID, no roles).
+   * `[]` seeds none.
+   */
+  users?: SeedUser[];
+  /** "Users can register applications" (authorizationPolicy allowedToCreateApps); default true. */
+  usersCanRegisterApps?: boolean;
+  /** The tenant-wide app management policy; default: disabled, no restrictions (as a new tenant has). */
+  appManagementPolicy?: AppManagementPolicySeed;
+}
+
+/** A user of a seeded tenant; `roles` become unified role assignments at the tenant scope ("/"). */
+export interface SeedUser {
+  id?: string;
+  displayName: string;
+  /** Default: a slug of the display name at the tenant's initial domain. */
+  userPrincipalName?: string;
+  /** Built-in role template ids, e.g. RoleTemplateIds.GlobalAdministrator. */
+  roles?: string[];
+}
+
+/** One `applicationRestrictions.keyCredentials` entry of the tenantAppManagementPolicy. */
+export interface KeyCredentialRestrictionSeed {
+  restrictionType: "asymmetricKeyLifetime";
+  /** ISO 8601 duration in days and time parts, e.g. "P365D" or "P90DT12H". */
+  maxLifetime: string;
+  /** Applies to apps created at or after this instant; default: every app. */
+  restrictForAppsCreatedAfterDateTime?: string | null;
+  /** Default "enabled". */
+  state?: "enabled" | "disabled";
+}
+
+export interface AppManagementPolicySeed {
+  isEnabled: boolean;
+  /** Default "00000000-0000-0000-0000-000000000000", as the Graph API reference example shows. */
+  id?: string;
+  keyCredentials?: KeyCredentialRestrictionSeed[];
 }

@@ -1,6 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeGraph } from "../../src/fake/fake-graph.js";
+import { RoleTemplateIds } from "../../src/fake/seed.js";
 import { unsignedToken } from "../../src/fake/tokens.js";
 import { virtualClock } from "../../src/shared/clock.js";
 import { graphHandlers } from "../support/msw-graph.js";
@@ -9,7 +10,8 @@ import { ADMIN_SCOPES } from "./helpers.js";
 const fake = new FakeGraph({ clock: virtualClock() });
 const tid = fake.tenantIds()[0] as string;
 const server = setupServer(...graphHandlers(fake));
-const auth = { authorization: `Bearer ${unsignedToken({ tid, scp: ADMIN_SCOPES })}` };
+// An admin role: updating an app the caller does not own needs one, as in Entra.
+const auth = { authorization: `Bearer ${unsignedToken({ tid, scp: ADMIN_SCOPES, wids: [RoleTemplateIds.GlobalAdministrator] })}` };
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterAll(() => server.close());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID } from "../../src/fake/seed.js";
+import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID, RoleTemplateIds } from "../../src/fake/seed.js";
 import { FakeGraph } from "../../src/fake/fake-graph.js";
 import { virtualClock } from "../../src/shared/clock.js";
 import { unsignedToken } from "../../src/fake/tokens.js";
@@ -67,7 +67,8 @@ describe("service principals", () => {
     const clock = virtualClock();
     const fake = new FakeGraph({ clock, tenants: [{ displayName: "NoExchange", hasExchange: false }] });
     const tid = fake.tenantIds()[0] as string;
-    const token = unsignedToken({ tid, scp: ADMIN_SCOPES });
+    // Creating a first-party SP needs an app admin role, as in Entra.
+    const token = unsignedToken({ tid, scp: ADMIN_SCOPES, wids: [RoleTemplateIds.CloudApplicationAdministrator] });
     const call = (method: string, url: string, body?: unknown) => fake.handle({ method, url, headers: { authorization: `Bearer ${token}` }, body });
     expect((await call("GET", `/servicePrincipals(appId='${EXCHANGE_ONLINE_APP_ID}')`)).status).toBe(404);
     const created = await call("POST", "/servicePrincipals", { appId: EXCHANGE_ONLINE_APP_ID });

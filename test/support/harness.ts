@@ -8,6 +8,7 @@ import type { Session } from "../../src/core/session.js";
 import { DELEGATED_SCOPES, ROLE_TEMPLATE } from "../../src/core/well-known.js";
 import { FakeGraph } from "../../src/fake/fake-graph.js";
 import { unsignedToken } from "../../src/fake/tokens.js";
+import { DEFAULT_ADMIN_ID, DEFAULT_MEMBER_ID } from "../../src/fake/users.js";
 import type { FaultOptions, SeedTenant, TokenClaims } from "../../src/fake/types.js";
 import { createGraph } from "../../src/graph/graph-client.js";
 import { virtualClock } from "../../src/shared/clock.js";
@@ -26,10 +27,20 @@ export function mswServer() {
   };
 }
 
+/** The roles the fake tenant's default admin user (DEFAULT_ADMIN_ID) holds. */
 export const ADMIN_WIDS = [ROLE_TEMPLATE.privilegedRoleAdministrator, ROLE_TEMPLATE.cloudApplicationAdministrator];
 
 export function adminToken(tenantId: string, overrides: Partial<TokenClaims> = {}): string {
-  return unsignedToken({ tid: tenantId, scp: DELEGATED_SCOPES.join(" "), wids: ADMIN_WIDS, oid: "00000000-0000-0000-0000-0000000000ad", ...overrides });
+  return unsignedToken({ tid: tenantId, scp: DELEGATED_SCOPES.join(" "), wids: ADMIN_WIDS, oid: DEFAULT_ADMIN_ID, ...overrides });
+}
+
+/**
+ * The fake tenant's default plain member (DEFAULT_MEMBER_ID): no directory role, the tool's
+ * delegated scopes consented. With "Users can register applications" on (the default) they can
+ * register an app, which they then own.
+ */
+export function memberToken(tenantId: string, overrides: Partial<TokenClaims> = {}): string {
+  return unsignedToken({ tid: tenantId, scp: DELEGATED_SCOPES.join(" "), oid: DEFAULT_MEMBER_ID, ...overrides });
 }
 
 export interface HarnessOptions {
