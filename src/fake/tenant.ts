@@ -178,10 +178,9 @@ export class FakeTenant {
   addUser(seed: SeedUser): UserJson {
     const user = newUser(seed, this.initialDomain);
     if (this.userStore.truth(user.id) !== undefined) throw new RangeError(`addUser: a user with id ${user.id} already exists`);
-    for (const role of seed.roles ?? []) {
-      if (this.roleDefinition(role) === undefined) throw new RangeError(`addUser: unknown role template id ${role}`);
-      this.addRoleAssignment({ principalId: user.id, roleDefinitionId: role.toLowerCase() });
-    }
+    const unknown = (seed.roles ?? []).find((role) => this.roleDefinition(role) === undefined);
+    if (unknown !== undefined) throw new RangeError(`addUser: unknown role template id ${unknown}`);
+    for (const role of seed.roles ?? []) this.addRoleAssignment({ principalId: user.id, roleDefinitionId: role.toLowerCase() });
     return this.userStore.put(user, SEEDED);
   }
 

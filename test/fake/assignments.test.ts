@@ -117,3 +117,60 @@ describe("directory role assignments", () => {
     expect(bodyOf<{ value: unknown[] }>(res).value).toEqual([expect.objectContaining({ id: RoleTemplateIds.GlobalReader, templateId: RoleTemplateIds.GlobalReader, isBuiltIn: true })]);
   });
 });
+
+describe("deletes for undo and prune", () => {
+  it("DELETE through either navigation removes a grant from both lists; a second DELETE is 404", async () => {
+    const { call, client, graph, exchange, tenant } = withClient();
+    const grant = async (resourceId: string, appRoleId: string) =>
+      bodyOf<{ id: string }>(await call("POST", `/servicePrincipals/${client.id}/appRoleAssignments`, { principalId: client.id, resourceId, appRoleId })).id;
+    const reviews = await grant(graph.id, ACCESS_REVIEW_ROLE);
+    const exo = await grant(exchange.id, MANAGE_AS_APP);
+    const ids = async (url: string) => bodyOf<{ value: { id: string }[] }>(await call("GET", url)).value.map((a) => a.id);
+
+    expect((await call("DELETE", `/servicePrincipals/${client.id}/appRoleAssignments/${reviews}`)).status).toBe(204);
+    expect(await ids(`/servicePrincipals/${client.id}/appRoleAssignments`)).toEqual([exo]);
+    expect(await ids(`/servicePrincipals/${graph.id}/appRoleAssignedTo`)).not.toContain(reviews);
+    const again = await call("DELETE", `/servicePrincipals/${client.id}/appRoleAssignments/${reviews}`);
+    expect(again.status).toBe(404);
+    expect(errorOf(again).code).toBe("Request_ResourceNotFound");
+
+    expect((await call("DELETE", `/servicePrincipals/${exchange.id}/appRoleAssignedTo/${exo}`)).status).toBe(204);
+    expect(await ids(`/servicePrincipals/${client.id}/appRoleAssignments`)).toEqual([]);
+    expect((await call("DELETE", `/servicePrincipals/${exchange.id}/appRoleAssignedTo/${exo}`)).status).toBe(404);
+    expect(tenant.appRoleAssignmentsFor(client.id)).toEqual([]);
+  });
+
+  it("an assignment is deleted only through its own principal or resource", async () => {
+    const { call, client, graph, exchange, tenant } = withClient();
+    const assignment = tenant.addAppRoleAssignment({ principalId: client.id, resourceId: graph.id, appRoleId: ACCESS_REVIEW_ROLE });
+    expect((await call("DELETE", `/servicePrincipals/${exchange.id}/appRoleAssignedTo/${assignment.id}`)).status).toBe(404);
+    expect(tenant.appRoleAssignmentsFor(client.id)).toHaveLength(1);
+  });
+
+  it.each([
+    ["Cloud App Admin, Graph permission", [RoleTemplateIds.CloudApplicationAdministrator], "graph", 403],
+    ["Cloud App Admin, Exchange permission", [RoleTemplateIds.CloudApplicationAdministrator], "exchange", 204],
+    ["PRA, Graph permission", [RoleTemplateIds.PrivilegedRoleAdministrator], "graph", 204],
+  ] as Array<[string, string[], "graph" | "exchange", number]>)("deleting a grant follows the granting rules: %s", async (_name, wids, which, status) => {
+    const { call, client, graph, exchange, tenant, tenantId } = withClient();
+    const resource = which === "graph" ? graph : exchange;
+    const assignment = tenant.addAppRoleAssignment({ principalId: client.id, resourceId: resource.id, appRoleId: which === "graph" ? ACCESS_REVIEW_ROLE : MANAGE_AS_APP });
+    const token = tokenFor(tenantId, { scp: GRANT_SCOPES, wids });
+    expect((await call("DELETE", `/servicePrincipals/${client.id}/appRoleAssignments/${assignment.id}`, undefined, { token })).status).toBe(status);
+    expect(tenant.appRoleAssignmentsFor(client.id)).toHaveLength(status === 204 ? 0 : 1);
+  });
+
+  it("DELETE of a directory role assignment: 204, then 404; needs PRA or GA", async () => {
+    const { call, client, tenant, tenantId } = withClient();
+    const assignment = tenant.addRoleAssignment({ principalId: client.id, roleDefinitionId: RoleTemplateIds.GlobalReader });
+    const cloudAppAdmin = tokenFor(tenantId, { scp: "RoleManagement.ReadWrite.Directory", wids: [RoleTemplateIds.CloudApplicationAdministrator] });
+    expect((await call("DELETE", `/roleManagement/directory/roleAssignments/${assignment.id}`, undefined, { token: cloudAppAdmin })).status).toBe(403);
+    expect(tenant.roleAssignmentsFor(client.id)).toHaveLength(1);
+    expect((await call("DELETE", `/roleManagement/directory/roleAssignments/${assignment.id}`)).status).toBe(204);
+    const listed = await call("GET", `/roleManagement/directory/roleAssignments?$filter=principalId eq '${client.id}'`);
+    expect(bodyOf<{ value: unknown[] }>(listed).value).toEqual([]);
+    const again = await call("DELETE", `/roleManagement/directory/roleAssignments/${assignment.id}`);
+    expect(again.status).toBe(404);
+    expect(errorOf(again).code).toBe("Request_ResourceNotFound");
+  });
+});

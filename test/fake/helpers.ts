@@ -5,15 +5,15 @@ import { virtualClock } from "../../src/shared/clock.js";
 import { FakeGraph } from "../../src/fake/fake-graph.js";
 import { RoleTemplateIds } from "../../src/fake/seed.js";
 import { unsignedToken } from "../../src/fake/tokens.js";
-import type { FakeResponse, FaultOptions } from "../../src/fake/types.js";
+import type { FakeResponse, FaultOptions, SeedTenant } from "../../src/fake/types.js";
 
 x509.cryptoProvider.set(globalThis.crypto);
 
 export const ADMIN_SCOPES = "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All RoleManagement.ReadWrite.Directory Directory.Read.All User.Read";
 
-export function setup(faults: FaultOptions = {}) {
+export function setup(faults: FaultOptions = {}, seed: SeedTenant = {}) {
   const clock = virtualClock();
-  const fake = new FakeGraph({ clock, faults });
+  const fake = new FakeGraph({ clock, faults, tenants: [seed] });
   const tenantId = fake.tenantIds()[0] as string;
   const tenant = fake.tenant(tenantId);
   const adminToken = unsignedToken({ tid: tenantId, scp: ADMIN_SCOPES, wids: [RoleTemplateIds.GlobalAdministrator] });
@@ -26,9 +26,12 @@ export function setup(faults: FaultOptions = {}) {
   return { clock, fake, tenantId, tenant, adminToken, call };
 }
 
-export function tokenFor(tenantId: string, claims: { scp?: string; roles?: string[]; wids?: string[] }): string {
+export function tokenFor(tenantId: string, claims: { scp?: string; roles?: string[]; wids?: string[]; oid?: string }): string {
   return unsignedToken({ tid: tenantId, ...claims });
 }
+
+/** Delegated scopes a plain user's tool would hold: write apps, read users' basic profiles. */
+export const MEMBER_SCOPES = "Application.ReadWrite.All User.Read User.ReadBasic.All";
 
 /** The Graph error code and message of a response. */
 export function errorOf(response: FakeResponse): { code: string; message: string } {
