@@ -1,5 +1,8 @@
 /**
- * App role assignments = admin consent for application permissions (graph.md §3).
+ * App role assignments = admin consent for application permissions (Graph API reference: "Grant an
+ * appRoleAssignment to a service principal", "Grant an appRoleAssignment for a service principal",
+ * "Delete appRoleAssignedTo", "Delete appRoleAssignment"; Microsoft Learn: "Grant tenant-wide admin
+ * consent to an application").
  * Replication choices [documented here because Graph's exact split is not]: the SP addressed in
  * the path, if not yet visible → 404 Request_ResourceNotFound; the SP referenced in the body (the
  * other end), if not yet visible → 400 "Not a valid reference update.".

@@ -1,5 +1,5 @@
 /**
- * JSON batching (graph.md §9.1): ≤ 20 items, unique ids, `dependsOn` → 424 for dependents of a
+ * JSON batching (Microsoft Graph: "Combine multiple HTTP requests using JSON batching"): ≤ 20 items, unique ids, `dependsOn` → 424 for dependents of a
  * failed item, answers in shuffled order with inner headers exactly as Graph sends them. Envelope
  * validation messages are [unverified]: Graph's exact texts were not found.
  */

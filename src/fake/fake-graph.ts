@@ -1,23 +1,48 @@
 /**
- * FakeGraph: an in-memory Microsoft Graph v1.0 for the onboarding subset, following
- * /work/shared/reference/graph.md. Plain TypeScript, no test framework: msw handlers
+ * FakeGraph: an in-memory Microsoft Graph v1.0 for the onboarding subset, following the Graph API
+ * reference pages cited in each route file. Plain TypeScript, no test framework: msw handlers
  * (test/support/msw-graph.ts) and the sandbox's HTTPS server are thin adapters over `handle()`.
+ *
+ * Modelled: applications (uniqueName upsert, keyCredentials, owners), service principals (owners,
+ * app role assignments), users (seeded, with directory roles as unified role assignments), unified
+ * role assignments, the tenant's app management policy and "Users can register applications",
+ * organization/domains, $batch, lag, throttling and 503s.
  *
  * What the fake does NOT model (like controller-runtime's fake/doc.go — know these before trusting
  * a green test):
- * - Users, groups, owners, oauth2PermissionGrants, directoryRoles (legacy), deletedItems/restore,
- *   addKey/removeKey, addPassword, federated credentials, applicationTemplates.
+ * - Groups, guests, administrative units, oauth2PermissionGrants, directoryRoles (legacy),
+ *   deletedItems/restore, addKey/removeKey, addPassword, federated credentials,
+ *   applicationTemplates, custom roles, PIM. Users exist only as seeded (tenant seed or
+ *   `addUser`): no POST/PATCH/DELETE /users.
  * - Deletion is immediate and final (no soft delete, no 30-day restore, no lag on deletes); a
  *   deleted app's uniqueName is free again at once [unverified in Graph].
  * - Replication lag is one global `lagMs` for every object and every reader; real Entra varies per
  *   replica and is usually shorter for delegated calls. Alternate-key writes (uniqueName/appId)
- *   always see the truth; id-addressed writes see the lagged view.
+ *   always see the truth; id-addressed writes see the lagged view. Permission decisions (owners
+ *   included) are made on the truth.
  * - Token checks: only the signature/claims check injected as `verifyToken`; `aud`, `exp`, `nbf`
- *   are not checked here (the sandbox's verifier may). Tenant comes from `tid`.
- * - Permission checks cover only the rules in graph.md §3.1/§4.1/§6; delegated "member with default
- *   permissions" restrictions, Application Developer ownership limits and app-management policies
- *   (credential lifetime caps) are not modelled. Reads other than /organization and access reviews
- *   need only a valid token.
+ *   are not checked here (the sandbox's verifier may). Tenant comes from `tid`. Directory roles
+ *   come from the token's `wids`, not from the tenant's role assignments of `oid`: a hand-made
+ *   token can claim roles its user does not hold (the sandbox issues `wids` matching its users).
+ * - Permission checks (auth.ts) cover: app registration ("Users can register applications", App
+ *   Developer, app admin roles); updating/deleting apps and SPs (owners or GA/App Admin/Cloud App
+ *   Admin; app-only Application.ReadWrite.All or OwnedBy on owned objects); SP creation (app admin
+ *   roles, or an owner of a single-tenant app with Application Developer); owners by $ref (OwnedBy
+ *   not enough); grants (PRA/GA for Microsoft Graph roles); role assignments (PRA/GA); reads of
+ *   /organization, access reviews, policies, users, owners and /directoryObjects. Not modelled:
+ *   restricted default member permissions other than app registration, partial app writes by
+ *   Directory Writers / Hybrid Identity / Security Administrators, the per-user app quota, the 403
+ *   "backing application … local tenant" for OwnedBy. Other reads need only a valid token.
+ * - Owners: only users and service principals; no "last owner" rule; a delegated user who creates
+ *   a service principal does not become its owner [unverified]; an owner id that names no object
+ *   is kept but left out of owner listings. Limited information (only `@odata.type` and `id`) is
+ *   returned per object type the caller may not read.
+ * - App management policy: only the tenant default policy's application keyCredentials
+ *   `asymmetricKeyLifetime` (durations in weeks/days/time parts); no per-app appManagementPolicies,
+ *   password/symmetric/trusted-CA restrictions, service principal restrictions or excludeActors;
+ *   read-only over Graph (tests set it through the seed or `setAppManagementPolicy`). Its
+ *   CredentialInvalidLifetimeAsPerAppPolicy answer is observed for passwords, [unverified] for
+ *   certificates.
  * - Throttling is random dice (throttleRate), not token buckets; no x-ms-resource-unit /
  *   x-ms-throttle-* headers; no MSA-audience 60 writes/min limit; no 504s; the $batch envelope itself
  *   is never faulted (its items are).
@@ -26,12 +51,14 @@
  *   names are dropped silently (Graph answers 400).
  * - keyCredentials: only AsymmetricX509Cert/Verify; no Symmetric or X509CertAndPassword; an echoed
  *   expired credential is accepted (Graph reportedly rejects the whole PATCH); uploading the same
- *   certificate twice under new keyIds is accepted [unverified]; no Directory_ResourceSizeExceeded.
+ *   certificate twice under new keyIds is accepted [unverified]; no Directory_ResourceSizeExceeded;
+ *   a start before the certificate's notBefore is refused with KeyCredentialsInvalidStartDate
+ *   [unverified].
  * - Service principals only for apps in the same tenant or the seeded first-party apps (Graph,
  *   Exchange Online); multi-tenant apps from other fake tenants are not visible.
- * - App role assignments only to service principals; role assignments only to service principals,
- *   only with directoryScopeId; built-in role definitions only (no custom roles, no PIM).
- * - No MSA "Error_MsaAppDoesNotExist" 409s, no 403 "backing application … local tenant" for OwnedBy.
+ * - App role assignments only to service principals; role assignments only with directoryScopeId,
+ *   to service principals and users; built-in role definitions only.
+ * - No MSA "Error_MsaAppDoesNotExist" 409s.
  */
 import type { Clock } from "../shared/clock.js";
 import { Caller } from "./auth.js";

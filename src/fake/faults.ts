@@ -52,7 +52,7 @@ export class FaultDice {
   }
 }
 
-/** graph.md §8, including the odd innerError layout of the documented 429 body. */
+/** Microsoft Graph "Microsoft Graph throttling guidance", including the odd innerError layout of its documented 429 body. */
 export function throttledResponse(now: number, retryAfter: string, ids: RequestIds): FakeResponse {
   return json(
     429,

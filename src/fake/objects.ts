@@ -1,6 +1,7 @@
 /**
- * Builders for new directory objects with the defaults Graph fills in (graph.md §1.1, §2.1, §3.1,
- * §4.1). Validation of client input happens in the routes; these only shape objects.
+ * Builders for new directory objects with the defaults Graph fills in (Graph API reference: "Create
+ * application", "Create servicePrincipal", "Grant an appRoleAssignment to a service principal",
+ * "Create unifiedRoleAssignment"). Validation of client input happens in the routes; these only shape objects.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type {

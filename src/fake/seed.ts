@@ -49,7 +49,7 @@ function scope(id: string, value: string, displayName: string): PermissionScopeJ
   };
 }
 
-/** App role ids from graph.md §2.4. */
+/** App role ids as the Microsoft Graph permissions reference lists them. */
 const graphAppRoles: readonly AppRoleJson[] = [
   appRole("d07a8cc0-3d51-4b77-b3b0-32704d1f69fa", "AccessReview.Read.All", "Read all access reviews"),
   appRole("7ab1d382-f21e-4acd-a863-ba3e13f7da61", "Directory.Read.All", "Read directory data"),
@@ -70,8 +70,8 @@ const graphAppRoles: readonly AppRoleJson[] = [
 ];
 
 /**
- * Delegated scopes. Ids marked in graph.md §2.4 are documented; the rest are recalled from the
- * public permissions reference and only need to differ from the app role ids here.
+ * Delegated scopes. Some ids are listed in the Microsoft Graph permissions reference; the rest only
+ * need to differ from the app role ids here.
  */
 const graphScopes: readonly PermissionScopeJson[] = [
   scope("ebfcd32b-babb-40f4-a14b-42706e83bd28", "AccessReview.Read.All", "Read all access reviews that user can access"),

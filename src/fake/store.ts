@@ -1,5 +1,6 @@
 /**
- * Objects with replication lag (graph.md §7). Every write appends a version stamped with the
+ * Objects with replication lag (Microsoft Entra blog: "Designing for eventual consistency for
+ * Microsoft Entra"). Every write appends a version stamped with the
  * clock; a read at time `now` sees the newest version written at least `lagMs` ago, so a new
  * object is invisible and an updated one is stale until the lag has passed. The lag is applied
  * when reading, so changing `lagMs` at run time takes effect at once. Seeded objects are stamped

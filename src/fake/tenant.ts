@@ -118,35 +118,6 @@ export class FakeTenant {
     return structuredClone(this.definitions);
   }
 
-  organization(): Record<string, unknown> {
-    return {
-      id: this.id,
-      displayName: this.displayName,
-      tenantType: "AAD",
-      countryLetterCode: "US",
-      createdDateTime: "2020-01-01T00:00:00Z",
-      verifiedDomains: [{ capabilities: "Email, OfficeCommunicationsOnline", isDefault: true, isInitial: true, name: this.initialDomain, type: "Managed" }],
-    };
-  }
-
-  domains(): Record<string, unknown>[] {
-    return [
-      {
-        id: this.initialDomain,
-        authenticationType: "Managed",
-        availabilityStatus: null,
-        isAdminManaged: true,
-        isDefault: true,
-        isInitial: true,
-        isRoot: true,
-        isVerified: true,
-        passwordNotificationWindowInDays: 14,
-        passwordValidityPeriodInDays: 2147483647,
-        supportedServices: ["Email", "OfficeCommunicationsOnline"],
-      },
-    ];
-  }
-
   applicationByAppId(appId: string, mode: ViewMode = "truth"): ApplicationJson | undefined {
     return this.applications(mode).find((a) => a.appId.toLowerCase() === appId.toLowerCase());
   }
