@@ -3,6 +3,7 @@
  * the same across sandbox restarts (MSAL caches and logs keep matching).
  */
 import { createHash } from "node:crypto";
+import type { FakeTenant } from "../fake/tenant.js";
 import type { DirectoryTenant } from "./directory.js";
 
 export const ROLE_TEMPLATE = {
@@ -21,7 +22,7 @@ export interface SandboxUser {
   wids: string[];
 }
 
-export function sandboxAdmin(tenant: DirectoryTenant, lacksPrivilegedRoleAdmin: boolean): SandboxUser {
+export function sandboxAdmin(tenant: Pick<DirectoryTenant, "id" | "initialDomain">, lacksPrivilegedRoleAdmin: boolean): SandboxUser {
   const wids: string[] = [ROLE_TEMPLATE.cloudApplicationAdministrator, ROLE_TEMPLATE.defaultUser];
   if (!lacksPrivilegedRoleAdmin) wids.unshift(ROLE_TEMPLATE.privilegedRoleAdministrator);
   return {
@@ -32,6 +33,18 @@ export function sandboxAdmin(tenant: DirectoryTenant, lacksPrivilegedRoleAdmin: 
     familyName: "Admin",
     wids,
   };
+}
+
+/**
+ * Makes the simulated admin a user of the tenant holding, as role assignments, the roles its tokens'
+ * `wids` claim, so "who owns this app and which roles do they hold" reads the same over Graph as in
+ * the token. The implicit "User" role is not an assignment in Entra either.
+ */
+export function addSandboxAdminUser(tenant: FakeTenant, lacksPrivilegedRoleAdmin: boolean): void {
+  const admin = sandboxAdmin(tenant, lacksPrivilegedRoleAdmin);
+  if (tenant.user(admin.oid) !== undefined) return;
+  const roles = admin.wids.filter((w) => w !== ROLE_TEMPLATE.defaultUser);
+  tenant.addUser({ id: admin.oid, displayName: admin.name, userPrincipalName: admin.upn, roles });
 }
 
 /** A UUID-shaped, deterministic id (version nibble 5, RFC 4122 variant) from a name. */

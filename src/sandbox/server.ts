@@ -13,7 +13,7 @@ import { realClock, type Clock } from "../shared/clock.js";
 import { SandboxAuthority } from "./authority.js";
 import { fakeDirectory } from "./fake-directory.js";
 import { BodyTooLargeError, graphError, lowerCaseHeaders, readBody, writeResponse } from "./http.js";
-import { stableUuid } from "./identities.js";
+import { addSandboxAdminUser, stableUuid } from "./identities.js";
 import { GRAPH_RESOURCE } from "./resources.js";
 
 export interface SandboxOptions {
@@ -63,6 +63,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.faults !== undefined ? { faults: options.faults } : {}),
     verifyToken: (token: string) => authority?.verifyAccessToken(token, GRAPH_RESOURCE.url),
   });
+  for (const id of fake.tenantIds()) addSandboxAdminUser(fake.tenant(id), options.adminLacksPrivilegedRoleAdmin ?? false);
 
   let url = "";
   const server = createServer({ cert: certPem, key: keyPem }, (req, res) => {
@@ -136,6 +137,8 @@ export function seedTenants(tenants: number | SeedTenant[]): SeedTenant[] {
     displayName: `Sandbox ${i + 1}`,
     initialDomain: `sandbox${i + 1}.onmicrosoft.com`,
     hasExchange: true,
+    // The simulated admin is the only user (added once the tenant exists; see addSandboxAdminUser).
+    users: [],
   }));
 }
 
