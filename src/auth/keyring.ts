@@ -15,7 +15,7 @@ import { runTool, type ToolResult } from "./run-tool.js";
 export interface KeyStore {
   /** Written into the encrypted cache, so a later run knows where its key lives. */
   readonly id: string;
-  /** For messages: "the Secret Service keyring (secret-tool)". */
+  /** For messages: "the Secret Service keyring via secret-tool". */
   readonly description: string;
   /** The stored key, or undefined when there is none. Throws KeyringError when the keyring does not answer. */
   load(): Promise<Buffer | undefined>;
@@ -44,7 +44,7 @@ export async function osKeyStore(directory: string, env: Env, platform: NodeJS.P
   if (env[KEYRING_ENV]?.trim().toLowerCase() === "none") return { keyStore: undefined, reason: `${KEYRING_ENV}=none` };
   const tool = platform === "darwin" ? "security" : platform === "win32" ? "powershell.exe" : "secret-tool";
   const path = await findOnPath(tool, env, platform);
-  if (!path) return { keyStore: undefined, reason: `no OS keyring found (${tool} is not installed)` };
+  if (!path) return { keyStore: undefined, reason: `no OS keyring found: ${tool} is not installed` };
   if (platform === "darwin") return { keyStore: macKeychain(path, directory, env), reason: "" };
   if (platform === "win32") return { keyStore: windowsDpapi(path, directory, env), reason: "" };
   return { keyStore: secretService(path, directory, env), reason: "" };
@@ -54,7 +54,7 @@ function secretService(tool: string, directory: string, env: Env): KeyStore {
   const attributes = ["application", SERVICE, "cache-directory", directory];
   return {
     id: "secret-service",
-    description: "the Secret Service keyring (secret-tool)",
+    description: "the Secret Service keyring via secret-tool",
     load: async () => {
       const r = await runTool(tool, ["lookup", ...attributes], { env, timeoutMs: KEYRING_TIMEOUT_MS });
       // secret-tool exits 1 both for "no such item" (silently) and for a keyring that does not answer.
@@ -76,7 +76,7 @@ function macKeychain(tool: string, directory: string, env: Env): KeyStore {
   const NOT_FOUND = 44; // errSecItemNotFound
   return {
     id: "macos-keychain",
-    description: "the macOS login keychain (security)",
+    description: "the macOS login keychain via security",
     load: async () => {
       const r = await runTool(tool, ["find-generic-password", "-s", SERVICE, "-a", account, "-w"], { env, timeoutMs: KEYRING_TIMEOUT_MS });
       if (r.code === 0) return decodeKey(r.stdout);
@@ -107,7 +107,7 @@ function windowsDpapi(tool: string, directory: string, env: Env): KeyStore {
   };
   return {
     id: "windows-dpapi",
-    description: "Windows DPAPI (your Windows account)",
+    description: "Windows DPAPI for your Windows account",
     load: async () => {
       const sealed = await readPrivateFile(file);
       return sealed === undefined ? undefined : decodeKey(await dpapi("Unprotect", sealed.trim()));

@@ -4,6 +4,7 @@
  * it was signed in with): that tenant's records and its entries in the token cache. Only our own files
  * are removed, never the directory, which ENTRA_ONBOARD_CACHE_DIR may point at.
  */
+import { isGuid } from "../shared/text.js";
 import { cacheLocation, displayPath, locationIn, RECORDS_FILE, TOKEN_CACHE_FILE } from "./cache-location.js";
 import { removeTenantsFromCache } from "./cache-contents.js";
 import { osKeyStore, type KeyStore } from "./keyring.js";
@@ -11,7 +12,6 @@ import { leftoverTempFiles, readPrivateFile, removeFile } from "./private-files.
 import { readRecords, removeRecords, type StoredRecord } from "./sign-in-records.js";
 import { sealedWith } from "./sealed-cache.js";
 import { PersistentTokenCache } from "./token-cache.js";
-import { isGuid } from "../shared/text.js";
 
 export interface LogoutOptions {
   env: Readonly<Record<string, string | undefined>>;

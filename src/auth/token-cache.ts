@@ -70,7 +70,7 @@ export class PersistentTokenCache implements MsalCachePlugin {
     this.sealed = key !== undefined;
   }
 
-  /** "encrypted with the Secret Service keyring (secret-tool) (~/.cache/…)" or "plain file … (mode 0600; …)". */
+  /** "encrypted with the Secret Service keyring via secret-tool (~/.cache/…)" or "plain file … (mode 0600; …)". */
   description(): string {
     const where = displayPath(this.file);
     if (this.sealed && this.keyStore) return `encrypted with ${this.keyStore.description} (${where})`;

@@ -35,7 +35,7 @@ describe("cache location", () => {
     expect(await osKeyStore(dir, { ENTRA_ONBOARD_KEYRING: "none", PATH: process.env.PATH })).toEqual({ keyStore: undefined, reason: "ENTRA_ONBOARD_KEYRING=none" });
     const none = await osKeyStore(dir, { PATH: join(dir, "empty-path") }, "linux");
     expect(none.keyStore).toBeUndefined();
-    expect(none.reason).toBe("no OS keyring found (secret-tool is not installed)");
+    expect(none.reason).toBe("no OS keyring found: secret-tool is not installed");
   });
 });
 

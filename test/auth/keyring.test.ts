@@ -45,7 +45,7 @@ describe.skipIf(Boolean(skipReason))("token cache key in the Secret Service (sec
   it("encrypts the cache with a key from the keyring, reuses the sign-in, and logout clears the key", async () => {
     const directory = join(world.dir, "sealed");
     const first = await world.signIn({ tokenCache: { directory }, env });
-    expect(first.status?.message).toMatch(/^token cache: encrypted with the Secret Service keyring \(secret-tool\) \(.*token-cache\.json\); saved the sign-in of admin@/);
+    expect(first.status?.message).toMatch(/^token cache: encrypted with the Secret Service keyring via secret-tool \(.*token-cache\.json\); saved the sign-in of admin@/);
     const text = await readFile(join(directory, "token-cache.json"), "utf8");
     expect(JSON.parse(text)).toMatchObject({ format: "entra-onboard/token-cache", keyring: "secret-service" });
     expect(text).not.toContain(first.token.slice(-40));
@@ -57,7 +57,7 @@ describe.skipIf(Boolean(skipReason))("token cache key in the Secret Service (sec
     expect(second.status).toMatchObject({ encrypted: true, reused: true });
 
     const report = await logout({ env, directory });
-    expect(report.removed).toContain("the token cache key in the Secret Service keyring (secret-tool)");
+    expect(report.removed).toContain("the token cache key in the Secret Service keyring via secret-tool");
     expect(service.secretTool(lookup)).toMatchObject({ code: 1, stdout: "" });
   });
 

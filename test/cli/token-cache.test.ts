@@ -121,7 +121,7 @@ describe.skipIf(Boolean(skipReason))("kept sign-in encrypted with the Secret Ser
     const env = { ...service.env, ENTRA_ONBOARD_KEYRING: "auto" };
     const plan = await runner.run(["plan", ...target], { env });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stderr).toMatch(/token cache: encrypted with the Secret Service keyring \(secret-tool\) \(.*token-cache\.json\); saved the sign-in/);
+    expect(plan.stderr).toMatch(/token cache: encrypted with the Secret Service keyring via secret-tool \(.*token-cache\.json\); saved the sign-in/);
     const text = await readFile(join(runner.cacheDir, "token-cache.json"), "utf8");
     expect(JSON.parse(text)).toMatchObject({ format: "entra-onboard/token-cache", keyring: "secret-service" });
     for (const marker of ["sbx-rt.", "RefreshToken", "admin@sandbox1"]) expect(text).not.toContain(marker);
@@ -131,7 +131,7 @@ describe.skipIf(Boolean(skipReason))("kept sign-in encrypted with the Secret Ser
     expect(status.stderr).toMatch(/token cache: encrypted with the Secret Service keyring .*; reused the sign-in/);
 
     const out = await runner.run(["logout"], { env });
-    expect(out.stdout).toContain("- the token cache key in the Secret Service keyring (secret-tool)");
+    expect(out.stdout).toContain("- the token cache key in the Secret Service keyring via secret-tool");
     expect(service.secretTool(["lookup", "application", "entra-onboard", "cache-directory", runner.cacheDir]).stdout).toBe("");
   });
 });
