@@ -27,7 +27,7 @@ export interface PersistentTokenCacheOptions {
   file: string;
   /** Where the key lives; undefined: plain file. */
   keyStore: KeyStore | undefined;
-  /** Why there is no key store, for the message ("no OS keyring found (…)"). */
+  /** Why there is no key store, for the message ("no OS keyring found: …"). */
   noKeyStoreReason: string;
 }
 
@@ -94,7 +94,7 @@ export class PersistentTokenCache implements MsalCachePlugin {
     }
     const key = await this.loadKey();
     if (!key) {
-      this.notes.push(`the token cache key is no longer in ${this.keyStore.description}; signing in again`);
+      this.notes.push(this.plainReason ? `could not read the token cache key (${this.plainReason}); signing in again` : `the token cache key is no longer in ${this.keyStore.description}; signing in again`);
       return undefined;
     }
     try {
