@@ -1,4 +1,5 @@
 /** Library entry for signing in: a Session the pipeline functions accept. */
+import type { TokenCacheOptions, TokenCacheStatus } from "./auth/sign-in-cache.js";
 import { signIn, type AuthMethod } from "./auth/sign-in.js";
 import type { Session } from "./core/session.js";
 import { createGraph, type GraphLogEntry } from "./graph/graph-client.js";
@@ -16,6 +17,16 @@ export interface ConnectOptions {
   ca?: string | undefined;
   env?: Readonly<Record<string, string | undefined>>;
   onDeviceCode?: (message: string) => void;
+  /**
+   * Keep a browser or device-code sign-in between runs, as Azure CLI does (default true): the token
+   * cache and AuthenticationRecord in ENTRA_ONBOARD_CACHE_DIR or the per-user cache directory,
+   * encrypted with a key in the OS keyring where one answers. false neither reads nor writes it.
+   */
+  tokenCache?: boolean | TokenCacheOptions;
+  /** Told once per sign-in that used the cache: where, encrypted or not, reused or saved. */
+  onTokenCache?: (status: TokenCacheStatus) => void;
+  /** Why a cached sign-in could not be used (debug detail; never a token). */
+  onCacheNote?: (note: string) => void;
   onRetry?: (event: RetryEvent) => void;
   /** Debug trace of each Graph exchange (never carries tokens). */
   log?: (entry: GraphLogEntry) => void;
@@ -34,6 +45,9 @@ export async function connect(options: ConnectOptions): Promise<Session> {
     ca: options.ca,
     env: options.env ?? process.env,
     onDeviceCode: options.onDeviceCode,
+    tokenCache: options.tokenCache,
+    onTokenCache: options.onTokenCache,
+    onCacheNote: options.onCacheNote,
   });
   const fetch = options.ca ? (await import("./graph/https-fetch.js")).httpsFetch({ ca: options.ca }) : undefined;
   const graph = createGraph({

@@ -1,13 +1,15 @@
 /**
  * Sign-in. Every method goes through @azure/identity except a ready-made token from the
  * environment (never from argv: command lines end up in shell history and process lists). The
- * heavy @azure/identity module is imported only here, only when a command signs in.
+ * heavy @azure/identity module is imported only here, only when a command signs in. Browser and
+ * device-code sign-ins are kept between runs (interactive-sign-in.ts); the other two keep nothing.
  */
 import { decodeTokenClaims } from "../shared/jwt.js";
 import type { TokenClaims } from "../shared/jwt.js";
 import { AppError, InputError } from "../shared/errors.js";
 import { isGuid } from "../shared/text.js";
 import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../core/well-known.js";
+import type { TokenCacheOptions, TokenCacheStatus } from "./sign-in-cache.js";
 
 export const AUTH_METHODS = ["browser", "device-code", "azure-cli", "access-token"] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
@@ -26,6 +28,12 @@ export interface SignInOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Where device-code instructions go (stderr in the CLI). */
   onDeviceCode?: ((message: string) => void) | undefined;
+  /** Keep a browser or device-code sign-in between runs (default true); false neither reads nor writes. */
+  tokenCache?: boolean | TokenCacheOptions | undefined;
+  /** Told once which cache was used, encrypted or not, and whether the sign-in was reused. */
+  onTokenCache?: ((status: TokenCacheStatus) => void) | undefined;
+  /** Why a cached sign-in could not be used (an unreadable file, a missing key): debug detail. */
+  onCacheNote?: ((note: string) => void) | undefined;
 }
 
 export interface SignedIn {
@@ -70,7 +78,6 @@ function staticToken(env: Readonly<Record<string, string | undefined>>): () => P
 }
 
 async function credentialToken(options: SignInOptions): Promise<() => Promise<string>> {
-  const identity = await import("@azure/identity");
   const tenantId = options.tenant ?? "organizations";
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const common = {
@@ -80,34 +87,37 @@ async function credentialToken(options: SignInOptions): Promise<() => Promise<st
     // The sandbox is not a real cloud: skip the instance discovery call to login.microsoftonline.com.
     ...(options.ca ? { disableInstanceDiscovery: true, tlsOptions: { ca: options.ca } } : {}),
   };
-  let credential: import("@azure/identity").TokenCredential;
-  let scopes: string[] = DELEGATED_SCOPES.map((s) => `${GRAPH_RESOURCE}/${s}`);
   switch (options.method) {
     case "browser":
-      credential = new identity.InteractiveBrowserCredential({ ...common, redirectUri: "http://localhost" });
-      break;
-    case "device-code":
-      credential = new identity.DeviceCodeCredential({
-        ...common,
-        // MSAL calls back even when the device-code request failed (e.g. unknown tenant), with no message.
-        userPromptCallback: (info) => {
-          if (info.message) options.onDeviceCode?.(info.message);
-        },
+    case "device-code": {
+      const { interactiveTokenSource } = await import("./interactive-sign-in.js");
+      return interactiveTokenSource({
+        method: options.method,
+        tenantId,
+        clientId,
+        scopes: DELEGATED_SCOPES.map((s) => `${GRAPH_RESOURCE}/${s}`),
+        credentialOptions: common,
+        authorityHost: options.authorityHost,
+        env: options.env,
+        tokenCache: options.tokenCache,
+        onDeviceCode: options.onDeviceCode,
+        onTokenCache: options.onTokenCache,
+        onCacheNote: options.onCacheNote,
       });
-      break;
-    case "azure-cli":
+    }
+    case "azure-cli": {
+      const identity = await import("@azure/identity");
       // az can only hand out its pre-authorised `.default` set; preflight reports what it lacks.
-      credential = new identity.AzureCliCredential(options.tenant ? { tenantId: options.tenant } : {});
-      scopes = [`${GRAPH_RESOURCE}/.default`];
-      break;
+      const credential = new identity.AzureCliCredential(options.tenant ? { tenantId: options.tenant } : {});
+      return async () => {
+        const token = await credential.getToken(`${GRAPH_RESOURCE}/.default`);
+        if (!token) throw new AppError("Sign-in returned no token.");
+        return token.token;
+      };
+    }
     default:
       throw new InputError(`Unknown --auth ${options.method as string}.`);
   }
-  return async () => {
-    const token = await credential.getToken(scopes);
-    if (!token) throw new AppError("Sign-in returned no token.");
-    return token.token;
-  };
 }
 
 function firstLine(error: unknown): string {

@@ -4,6 +4,7 @@
  */
 import yargs from "yargs";
 import { AppError, ExitCode } from "../shared/errors.js";
+import { logoutCommand } from "./commands/logout.js";
 import { applyCommand, planCommand, removeCommand, sandboxCommand, statusCommand, verifyCommand } from "./commands/tenant-commands.js";
 import type { CliContext, CliIo } from "./context.js";
 import { EXIT_CODES_TEXT } from "./options.js";
@@ -28,7 +29,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command(removeCommand(ctx))
     .command(verifyCommand(ctx))
     .command(sandboxCommand(ctx))
-    .demandCommand(1, "Name a command: plan, apply, status, remove, verify or sandbox.")
+    .command(logoutCommand(ctx))
+    .demandCommand(1, "Name a command: plan, apply, status, remove, verify, sandbox or logout.")
     .strict()
     .recommendCommands()
     .example("$0 apply --sandbox --yes --verify", "Try the whole onboarding against a simulated tenant")

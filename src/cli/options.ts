@@ -9,6 +9,7 @@ export const connectionOptions = {
   auth: { choices: AUTH_METHODS, describe: "Sign-in method (default: browser, or device-code on a headless/SSH session). access-token reads ENTRA_ONBOARD_ACCESS_TOKEN" },
   "client-id": { type: "string", describe: "Public client app id to sign in with (default: Microsoft Graph Command Line Tools 14d82eec-204b-4c2f-b7e8-296a70dab67e)" },
   "graph-url": { type: "string", describe: "Microsoft Graph root, /v1.0 is appended (env ENTRA_ONBOARD_GRAPH_URL; default https://graph.microsoft.com)" },
+  "token-cache": { type: "boolean", default: true, describe: "Keep a browser/device-code sign-in between runs (in ENTRA_ONBOARD_CACHE_DIR or the per-user cache directory; `entra-onboard logout` clears it). --no-token-cache neither reads nor writes it" },
 } as const satisfies Record<string, Options>;
 
 export const sandboxOptions = {

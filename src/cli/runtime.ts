@@ -18,6 +18,7 @@ export interface CommonArgs {
   auth?: AuthMethod | undefined;
   clientId?: string | undefined;
   graphUrl?: string | undefined;
+  tokenCache?: boolean | undefined;
   json: boolean;
   verbose: boolean;
   logFormat?: "json" | "pretty" | undefined;
@@ -40,6 +41,8 @@ export interface Endpoint {
   simulated: boolean;
   /** The tenant to sign in to when --tenant is not given (the sandbox's first tenant). */
   defaultTenant?: string | undefined;
+  /** A sign-in authority that exists for this run only (the in-process sandbox): keep no sign-in. */
+  throwawayAuthority?: boolean | undefined;
 }
 
 export async function loggerFor(args: Pick<CommonArgs, "verbose" | "logFormat">, ctx: CliContext): Promise<Logger> {
@@ -61,7 +64,8 @@ export function endpointFromArgs(args: Pick<CommonArgs, "graphUrl">, ctx: CliCon
 
 export async function connect(args: CommonArgs, ctx: CliContext, logger: Logger, endpoint: Endpoint, clock: Clock = realClock()): Promise<Session> {
   const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));
-  logger.debug({ method, graphUrl: endpoint.graphUrl }, "signing in");
+  const tokenCache = args.tokenCache !== false && !endpoint.throwawayAuthority;
+  logger.debug({ method, graphUrl: endpoint.graphUrl, tokenCache }, "signing in");
   const session = await connectSession({
     method,
     tenant: args.tenant ?? endpoint.defaultTenant,
@@ -71,6 +75,9 @@ export async function connect(args: CommonArgs, ctx: CliContext, logger: Logger,
     ca: endpoint.ca,
     env: ctx.env,
     onDeviceCode: (message) => ctx.stderr(`${message}\n`),
+    tokenCache,
+    onTokenCache: (status) => logger.info(status.message),
+    onCacheNote: (note) => logger.debug(`token cache: ${note}`),
     onRetry: (e) => logger.info({ operation: e.operation, attempt: e.attempt }, `waiting ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}`),
     log: (entry) => logger.debug(entry, "graph"),
     clock,

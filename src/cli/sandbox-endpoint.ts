@@ -22,7 +22,7 @@ export async function sandboxProvider(args: SandboxArgs, logger: Logger): Promis
     const sandbox = await startSandbox({ adminLacksPrivilegedRoleAdmin: args.sandboxNoPra ?? false });
     logger.info(`started a simulated tenant (local sandbox) at ${sandbox.url}: nothing in this run touches a real Entra tenant`);
     return {
-      endpoint: { graphUrl: sandbox.graphUrl, authorityHost: sandbox.authorityHost, ca: sandbox.caPem, simulated: true, defaultTenant: sandbox.tenants[0]?.id },
+      endpoint: { graphUrl: sandbox.graphUrl, authorityHost: sandbox.authorityHost, ca: sandbox.caPem, simulated: true, defaultTenant: sandbox.tenants[0]?.id, throwawayAuthority: true },
       close: () => sandbox.close(),
     };
   }

@@ -23,11 +23,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The parent's environment minus anything that would point the CLI somewhere else. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+/**
+ * The parent's environment minus anything that would point the CLI somewhere else. Kept sign-ins go
+ * to `cacheDir` (a runner's own temp dir), never to the developer's cache directory, and never into
+ * their OS keyring; a test that wants the keyring says so in `extra`.
+ */
+export function cleanEnv(cacheDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("ENTRA_") && !k.startsWith("AZURE_") && v !== undefined) env[k] = v;
-  return { ...env, NO_COLOR: "1", ...extra };
+  return { ...env, NO_COLOR: "1", ENTRA_ONBOARD_CACHE_DIR: cacheDir, ENTRA_ONBOARD_KEYRING: "none", ...extra };
 }
 
 export function assertBuilt(): void {
@@ -45,6 +49,11 @@ export class CliRunner {
 
   private constructor(readonly cwd: string) {}
 
+  /** Where this runner's CLI runs keep sign-ins (ENTRA_ONBOARD_CACHE_DIR): shared by its runs, gone with it. */
+  get cacheDir(): string {
+    return join(this.cwd, ".entra-onboard-cache");
+  }
+
   static async create(prefix = "eo-cli-"): Promise<CliRunner> {
     assertBuilt();
     return new CliRunner(await mkdtemp(join(tmpdir(), prefix)));
@@ -52,7 +61,7 @@ export class CliRunner {
 
   /** Starts the CLI; the caller reads/ends it (used for the long-running `sandbox` command). */
   spawn(args: readonly string[], options: RunOptions = {}): ChildProcess {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: this.cwd, env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: this.cwd, env: cleanEnv(this.cacheDir, options.env), stdio: ["ignore", "pipe", "pipe"] });
     this.children.add(child);
     child.once("exit", () => this.children.delete(child));
     return child;

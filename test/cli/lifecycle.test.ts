@@ -1,7 +1,8 @@
 /**
  * The whole life of an onboarding through the real CLI process against a sandbox started here:
  * plan on a fresh tenant, apply, re-run, status, drift, verify (with the right and a foreign
- * certificate) and remove. Sign-in is the real @azure/identity device-code flow every time.
+ * certificate) and remove. Sign-in is the real @azure/identity device-code flow, then reused from the
+ * runner's token cache by the later runs.
  */
 import { X509Certificate } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
