@@ -84,12 +84,15 @@ export function instanceDiscovery(ctx: DiscoveryContext, query: URLSearchParams)
   }
   const own = new URL(ctx.url);
   const aliases = [own.host, `localhost:${own.port}`];
-  if (endpoint.protocol !== "https:" || !aliases.includes(endpoint.host)) fail(400, "invalid_instance", 50049, "Unknown or invalid instance.");
+  // MSAL Python (1.21) builds the authorize URL it asks about from the host name without the port; the
+  // sandbox is the only instance on its loopback host, so it answers for the bare host too, with its own origin.
+  const hostOnly = [own.hostname, "localhost"].includes(endpoint.host);
+  if (endpoint.protocol !== "https:" || !(aliases.includes(endpoint.host) || hostOnly)) fail(400, "invalid_instance", 50049, "Unknown or invalid instance.");
   // The tenant discovery document that belongs to the authorize URL: v2.0 for /oauth2/v2.0/authorize.
   const tenantPath = endpoint.pathname.replace(/\/oauth2\/(v2\.0\/)?authorize\/?$/, "");
   const v2 = /\/oauth2\/v2\.0\/authorize\/?$/.test(endpoint.pathname);
   return {
-    tenant_discovery_endpoint: `${endpoint.origin}${tenantPath}${v2 ? "/v2.0" : ""}/.well-known/openid-configuration`,
+    tenant_discovery_endpoint: `${hostOnly ? own.origin : endpoint.origin}${tenantPath}${v2 ? "/v2.0" : ""}/.well-known/openid-configuration`,
     "api-version": "1.1",
     metadata: [{ preferred_network: own.host, preferred_cache: own.host, aliases }],
   };
