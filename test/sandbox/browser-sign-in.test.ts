@@ -97,10 +97,13 @@ describe("apply --sandbox --auth browser (headless Chromium)", () => {
       const opened = await readFile(join(dir, "opened-urls"), "utf8");
       expect(opened).toMatch(/code_challenge_method=S256/);
 
+      // Accept redirects the browser to MSAL's loopback listener with the code. (MSAL then redirects to
+      // its own root and may already have closed its listener, so the success page is not awaited.)
+      const toLoopback = page.waitForRequest((r) => /^http:\/\/localhost:\d+\/\?/.test(r.url()), { timeout: 30_000 });
       await page.click("#accept");
-      // The redirect lands on MSAL's loopback listener, which answers with its success page.
-      await page.waitForURL(/^http:\/\/localhost:\d+\/$/, { timeout: 30_000 });
-      expect(await page.textContent("body")).toMatch(/successfully acquired/i);
+      const loopback = new URL((await toLoopback).url());
+      expect(loopback.searchParams.get("code")).toMatch(/^sbx-ac\./);
+      expect(loopback.searchParams.get("client_info")).toBeTruthy();
 
       const r = await run;
       expect(r.code, r.stderr).toBe(0);
