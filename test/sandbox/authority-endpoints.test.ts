@@ -109,6 +109,19 @@ describe("authorization code flow with PKCE", () => {
     expectAadsts(await redeem(verifier), 400, "invalid_grant", 54005);
   });
 
+  it("on the v1.0 endpoint with resource=: Azure CLI's ARM consent, redeemed on /oauth2/token", async () => {
+    const { verifier, challenge } = pkce();
+    const params = { client_id: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", response_type: "code", redirect_uri: REDIRECT, resource: "https://management.core.windows.net/", code_challenge: challenge, code_challenge_method: "S256" };
+    const page = await raw.get(`/${tid}/oauth2/authorize?${new URLSearchParams(params).toString()}`);
+    expect(page.text).toContain("<li>user_impersonation</li>");
+    const pending = /name="pending" value="([^"]+)"/.exec(page.text)?.[1] ?? "";
+    const res = await raw.post(`/${tid}/oauth2/authorize`, { pending, decision: "accept" });
+    const code = new URL(res.headers.get("location") ?? "").searchParams.get("code") ?? "";
+    const tok = await raw.post(`/${tid}/oauth2/token`, { grant_type: "authorization_code", client_id: params.client_id, code, redirect_uri: REDIRECT, code_verifier: verifier, resource: params.resource });
+    expect(tok.json).toMatchObject({ resource: "https://management.core.windows.net/", scope: "user_impersonation", expires_in: "3599" });
+    expect(claimsOf(tok.json["access_token"])["aud"]).toBe("https://management.core.windows.net/");
+  });
+
   it("Cancel sends access_denied back to the client", async () => {
     const { pending } = await authorize({ client_id: CLIENT, response_type: "code", redirect_uri: REDIRECT, scope, state: "s-2" });
     const back = await decide(pending, "cancel");
