@@ -122,5 +122,6 @@ async function credentialToken(options: SignInOptions): Promise<() => Promise<st
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0] ?? text;
+  // Entra's error_description ends its first line with CRLF.
+  return text.split(/\r?\n/)[0] ?? text;
 }

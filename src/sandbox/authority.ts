@@ -1,20 +1,28 @@
 /**
- * An Entra-like v2.0 sign-in authority for the sandbox tenants: OIDC discovery, JWKS, device code,
- * and the token endpoint (device code, refresh token, certificate client credentials). Real MSAL
- * clients (@azure/identity) talk to it unchanged, with `disableInstanceDiscovery` and the sandbox CA.
+ * An Entra-like sign-in authority for the sandbox tenants, v2.0 and v1.0 endpoints: discovery documents,
+ * JWKS, device code, the authorize page, and the token endpoint (device code, authorization code with
+ * PKCE, refresh token, certificate client credentials). Real clients (MSAL.js, MSAL Python, openid-client)
+ * talk to it unchanged, trusting the sandbox CA.
  */
 import type { Clock } from "../shared/clock.js";
 import type { FakeResponse, TokenClaims } from "../fake/types.js";
-import { AadstsFailure, aadstsResponse, fail } from "./aadsts.js";
+import { AadstsFailure, aadstsResponse, describeFailure, fail } from "./aadsts.js";
+import { AuthorizationCodes } from "./authorization-code.js";
+import { deviceLoginPage, errorPage } from "./authorize-page.js";
 import { clientCredentialsGrant } from "./client-credentials.js";
-import { DEVICE_CODE_GRANT, DelegatedSessions, type DelegatedContext } from "./delegated-grants.js";
+import { ConsentStore } from "./consent.js";
+import { DEVICE_CODE_GRANT, DelegatedSessions, requestedScope, type DelegatedContext, type EndpointVersion } from "./delegated-grants.js";
 import { findTenant, type Directory, type DirectoryTenant } from "./directory.js";
+import { instanceDiscovery, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.js";
+import { ResourceCatalogue } from "./resources.js";
 import { SandboxSigner } from "./signer.js";
 
 export interface AuthorityRequest {
   method: string;
   /** URL path without query, e.g. "/contoso.onmicrosoft.com/oauth2/v2.0/token". */
   path: string;
+  /** The query string without "?" (authorize, instance discovery). */
+  query?: string;
   /** Raw request body (application/x-www-form-urlencoded for the OAuth endpoints). */
   body: string;
   /** Lower-cased header names. */
@@ -29,14 +37,34 @@ export interface SandboxAuthorityOptions {
   adminLacksPrivilegedRoleAdmin?: boolean;
 }
 
-const ROUTE = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/devicecode|oauth2\/v2\.0\/token)\/?$/;
+type Endpoint = "openid-v2" | "openid-v1" | "keys" | "devicecode" | "token" | "authorize";
+
+/** Path after the tenant segment → endpoint, version and the HTTP methods it takes. */
+const ENDPOINTS: Record<string, { endpoint: Endpoint; version: EndpointVersion; methods: readonly string[] }> = {
+  "v2.0/.well-known/openid-configuration": { endpoint: "openid-v2", version: "v2", methods: ["GET"] },
+  ".well-known/openid-configuration": { endpoint: "openid-v1", version: "v1", methods: ["GET"] },
+  "discovery/v2.0/keys": { endpoint: "keys", version: "v2", methods: ["GET"] },
+  "discovery/keys": { endpoint: "keys", version: "v1", methods: ["GET"] },
+  "oauth2/v2.0/devicecode": { endpoint: "devicecode", version: "v2", methods: ["POST"] },
+  "oauth2/devicecode": { endpoint: "devicecode", version: "v1", methods: ["POST"] },
+  "oauth2/v2.0/token": { endpoint: "token", version: "v2", methods: ["POST"] },
+  "oauth2/token": { endpoint: "token", version: "v1", methods: ["POST"] },
+  "oauth2/v2.0/authorize": { endpoint: "authorize", version: "v2", methods: ["GET", "POST"] },
+  "oauth2/authorize": { endpoint: "authorize", version: "v1", methods: ["GET", "POST"] },
+};
+
+/** Paths the authority answers for, known endpoint or not (so unknown ones get an Entra-shaped error). */
+const AUTHORITY_PATH = /^\/([^/]+)\/((?:oauth2|discovery|v2\.0|\.well-known|kerberos|openid)(?:\/.*)?)$/;
 
 export class SandboxAuthority {
+  readonly catalogue: ResourceCatalogue;
   private readonly url: string;
   private readonly directory: Directory;
   private readonly clock: Clock;
   private readonly signer: SandboxSigner;
   private readonly sessions = new DelegatedSessions();
+  private readonly codes = new AuthorizationCodes();
+  private readonly consents = new ConsentStore();
   private readonly adminLacksPrivilegedRoleAdmin: boolean;
 
   constructor(options: SandboxAuthorityOptions) {
@@ -44,70 +72,108 @@ export class SandboxAuthority {
     this.directory = options.directory;
     this.clock = options.clock;
     this.signer = new SandboxSigner(options.clock);
+    this.catalogue = new ResourceCatalogue(this.url);
     this.adminLacksPrivilegedRoleAdmin = options.adminLacksPrivilegedRoleAdmin ?? false;
   }
 
   /**
    * Claims of a valid access token issued by this authority, else undefined. With `audience`, only
-   * tokens for that resource pass (Graph must refuse an Exchange token).
+   * tokens for one of those identifiers pass (Graph must refuse an Exchange token).
    */
-  readonly verifyAccessToken = (token: string, audience?: string): TokenClaims | undefined =>
+  readonly verifyAccessToken = (token: string, audience?: string | readonly string[]): TokenClaims | undefined =>
     this.signer.verifyAccessToken(token, audience);
 
   /** Answers an authority route; undefined when the path is not one (the server then tries Graph or 404s). */
   handle(req: AuthorityRequest): FakeResponse | undefined {
-    if (req.method === "GET" && req.path.replace(/\/+$/, "") === "/devicelogin") return this.deviceLoginPage();
-    const match = ROUTE.exec(req.path);
+    const path = req.path.replace(/\/+$/, "");
+    if (path === "/devicelogin") return req.method === "GET" ? deviceLoginPage() : undefined;
+    const match = AUTHORITY_PATH.exec(path);
     if (!match) return undefined;
     const segment = decodeURIComponent(match[1] ?? "");
-    const endpoint = match[2] ?? "";
-    const form = new URLSearchParams(req.body);
-    const correlationId = req.headers["client-request-id"];
+    const rest = match[2] ?? "";
+    const query = new URLSearchParams(req.query ?? "");
     try {
-      if (endpoint.startsWith("discovery/")) return json(200, this.signer.jwks());
-      if (endpoint.endsWith("openid-configuration") && req.method === "GET") {
-        // Unknown tenants get metadata too: production MSAL resolves login.microsoftonline.com endpoints
-        // from built-in metadata and meets AADSTS90002 at the token endpoint, and so should sandbox users
-        // (a failed discovery would surface only as MSAL's opaque endpoints_resolution_error).
-        const known = findTenant(this.directory, segment);
-        return json(200, this.metadata(known?.id ?? encodeURIComponent(segment)));
+      if (segment === "common" && rest === "discovery/instance") {
+        if (req.method !== "GET") wrongMethod(["GET"], req.method);
+        return json(200, instanceDiscovery({ url: this.url }, query));
       }
-      const tenant =
-        findTenant(this.directory, segment) ??
-        fail(400, "invalid_tenant", 90002, `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
-      if (req.method !== "POST" || !endpoint.startsWith("oauth2/")) return undefined;
-      if (endpoint.endsWith("devicecode")) return json(200, this.sessions.startDeviceCode(tenant, form, this.delegatedContext()));
-      return json(200, this.token(tenant, segment, form));
+      const route = ENDPOINTS[rest] ?? fail(404, "invalid_request", 9002313, `Invalid request. Request is malformed or invalid: the sandbox authority has no endpoint at ${path}.`);
+      if (!route.methods.includes(req.method)) wrongMethod(route.methods, req.method);
+      return this.endpoint(route.endpoint, route.version, segment, req, query);
     } catch (err) {
-      if (err instanceof AadstsFailure) return aadstsResponse(err.detail, this.clock.now(), correlationId);
+      if (err instanceof AadstsFailure) return aadstsResponse(err.detail, this.clock.now(), req.headers["client-request-id"]);
       throw err;
     }
   }
 
-  private token(tenant: DirectoryTenant, segment: string, form: URLSearchParams): Record<string, unknown> {
+  private endpoint(endpoint: Endpoint, version: EndpointVersion, segment: string, req: AuthorityRequest, query: URLSearchParams): FakeResponse {
+    const known = findTenant(this.directory, segment);
+    switch (endpoint) {
+      case "keys":
+        return json(200, this.signer.jwks());
+      // Unknown tenants get metadata too: production MSAL resolves login.microsoftonline.com endpoints from
+      // built-in metadata and meets AADSTS90002 at the token endpoint, and so should sandbox users (a failed
+      // discovery would surface only as MSAL's opaque endpoints_resolution_error).
+      case "openid-v2":
+        return json(200, openIdConfigurationV2({ url: this.url }, known?.id ?? encodeURIComponent(segment)));
+      case "openid-v1":
+        return json(200, openIdConfigurationV1({ url: this.url }, known?.id ?? encodeURIComponent(segment), known?.id ?? segment));
+      default:
+        break;
+    }
+    const notFound = { status: 400, error: "invalid_tenant", code: 90002, message: `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.` };
+    // A browser at the authorize endpoint gets the error as a page, as from Entra.
+    if (!known && endpoint === "authorize") return errorPage(400, describeFailure(notFound, this.clock.now()).description);
+    const tenant = known ?? fail(notFound.status, notFound.error, notFound.code, notFound.message);
+    const form = new URLSearchParams(req.body);
+    const ctx = this.delegatedContext();
+    if (endpoint === "authorize") {
+      return req.method === "GET" ? this.codes.authorize(tenant, query, req.path, version, ctx) : this.codes.decide(tenant, form, ctx);
+    }
+    if (endpoint === "devicecode") return json(200, this.sessions.startDeviceCode(tenant, form, version, ctx));
+    return json(200, this.token(tenant, segment, form, version, ctx));
+  }
+
+  private token(tenant: DirectoryTenant, segment: string, form: URLSearchParams, version: EndpointVersion, ctx: DelegatedContext): Record<string, unknown> {
     const grantType = form.get("grant_type");
     switch (grantType) {
       case DEVICE_CODE_GRANT:
-      // MSAL sends the short form; Entra accepts both.
+      // MSAL and ADAL send the short form; Entra accepts both.
       case "device_code":
-        return this.sessions.redeemDeviceCode(tenant, form, this.delegatedContext());
+        return this.sessions.redeemDeviceCode(tenant, form, version, ctx);
       case "refresh_token":
-        return this.sessions.redeemRefreshToken(tenant, form, this.delegatedContext());
+        return this.sessions.redeemRefreshToken(tenant, form, version, ctx);
+      case "authorization_code":
+        return this.sessions.issue(this.codes.redeem(tenant, form, version, ctx.nowMs), ctx);
       case "client_credentials":
-        return clientCredentialsGrant(tenant, form, {
-          signer: this.signer,
-          audiences: this.assertionAudiences(tenant, segment),
-          nowMs: this.clock.now(),
-        });
+        return this.clientCredentials(tenant, segment, form, version);
       default:
         return fail(400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType ?? ""}'.`);
     }
+  }
+
+  private clientCredentials(tenant: DirectoryTenant, segment: string, form: URLSearchParams, version: EndpointVersion): Record<string, unknown> {
+    const v1Resource = version === "v1" ? (form.get("resource") ?? undefined) : undefined;
+    if (version === "v1") form.set("scope", requestedScope(form, "v1"));
+    const response = clientCredentialsGrant(tenant, form, {
+      signer: this.signer,
+      audiences: this.assertionAudiences(tenant, segment),
+      catalogue: this.catalogue,
+      nowMs: this.clock.now(),
+    });
+    if (v1Resource === undefined) return response;
+    // The v1.0 shape: numbers as strings, expires_on/not_before, and the resource echoed.
+    const now = Math.floor(this.clock.now() / 1000);
+    const expiresIn = Number(response["expires_in"]);
+    return { ...response, expires_in: String(expiresIn), ext_expires_in: String(expiresIn), expires_on: String(now + expiresIn), not_before: String(now), resource: v1Resource };
   }
 
   private delegatedContext(): DelegatedContext {
     return {
       signer: this.signer,
       authorityUrl: this.url,
+      catalogue: this.catalogue,
+      consents: this.consents,
       adminLacksPrivilegedRoleAdmin: this.adminLacksPrivilegedRoleAdmin,
       nowMs: this.clock.now(),
     };
@@ -116,45 +182,13 @@ export class SandboxAuthority {
   /** MSAL builds the assertion's aud from the discovered token endpoint, keeping the tenant segment it was given. */
   private assertionAudiences(tenant: DirectoryTenant, segment: string): string[] {
     const segments = new Set([tenant.id, tenant.initialDomain, segment]);
-    return [...segments].flatMap((s) => [`${this.url}/${s}/oauth2/v2.0/token`, `${this.url}/${s}/v2.0`]);
+    return [...segments].flatMap((s) => [`${this.url}/${s}/oauth2/v2.0/token`, `${this.url}/${s}/oauth2/token`, `${this.url}/${s}/v2.0`]);
   }
+}
 
-  private metadata(tenantSegment: string): Record<string, unknown> {
-    const base = `${this.url}/${tenantSegment}`;
-    return {
-      token_endpoint: `${base}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-      jwks_uri: `${base}/discovery/v2.0/keys`,
-      response_modes_supported: ["query", "fragment", "form_post"],
-      subject_types_supported: ["pairwise"],
-      id_token_signing_alg_values_supported: ["RS256"],
-      response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-      scopes_supported: ["openid", "profile", "email", "offline_access"],
-      issuer: `${base}/v2.0`,
-      request_uri_parameter_supported: false,
-      userinfo_endpoint: `${this.url}/oidc/userinfo`,
-      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-      http_logout_supported: true,
-      frontchannel_logout_supported: true,
-      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"],
-      kerberos_endpoint: `${base}/kerberos`,
-      tenant_region_scope: "NA",
-      cloud_instance_name: "sandbox.invalid",
-      cloud_graph_host_name: "graph.windows.net",
-      msgraph_host: "graph.microsoft.com",
-      rbac_url: "https://pas.windows.net",
-    };
-  }
-
-  private deviceLoginPage(): FakeResponse {
-    return {
-      status: 200,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-      body: "entra-onboard sandbox: device code sign-in is approved automatically as the simulated admin. Nothing to do here.\n",
-    };
-  }
+/** AADSTS900561: the endpoint exists but not for this HTTP method. */
+function wrongMethod(allowed: readonly string[], method: string): never {
+  return fail(400, "invalid_request", 900561, `The endpoint only accepts ${[...allowed, "OPTIONS"].join(", ")} requests. Received a ${method} request.`);
 }
 
 function json(status: number, body: unknown): FakeResponse {

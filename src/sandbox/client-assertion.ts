@@ -1,5 +1,6 @@
 /**
- * Checks a certificate client assertion the way Entra does (graph.md §11): the app must exist in the
+ * Checks a certificate client assertion the way Entra does ("Microsoft identity platform certificate
+ * credentials"; "Microsoft Entra authentication and authorization error codes"): the app must exist in the
  * tenant, the JWT header thumbprint must name one of its Verify certificates valid now, the signature
  * must verify with that certificate, and iss/sub/aud/exp/nbf must fit. Failures are AADSTS errors.
  */

@@ -7,7 +7,7 @@ import { fail } from "./aadsts.js";
 import { verifyClientAssertion } from "./client-assertion.js";
 import type { DirectoryTenant } from "./directory.js";
 import type { JsonObject } from "./jwt.js";
-import { parseScopes } from "./resources.js";
+import { parseScopes, type ResourceCatalogue } from "./resources.js";
 import type { SandboxSigner } from "./signer.js";
 import { appTokenResponse } from "./tokens.js";
 import { requireParam } from "./delegated-grants.js";
@@ -16,6 +16,7 @@ export interface ClientCredentialsContext {
   signer: SandboxSigner;
   /** Accepted assertion audiences: the token endpoint in its tenant-id and domain forms. */
   audiences: readonly string[];
+  catalogue: ResourceCatalogue;
   nowMs: number;
 }
 
@@ -36,7 +37,7 @@ export function clientCredentialsGrant(tenant: DirectoryTenant, form: URLSearchP
   if (scopes.length !== 1 || only === undefined || !only.endsWith("/.default")) {
     fail(400, "invalid_scope", 1002012, `The provided value for scope ${scopeParam} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
   }
-  const { resource } = parseScopes(only, tenant.initialDomain);
+  const { resource, audience } = parseScopes(only, ctx.catalogue, tenant.initialDomain);
 
   const clientSp = tenant.servicePrincipalByAppId(clientId);
   if (!clientSp) {
@@ -47,7 +48,7 @@ export function clientCredentialsGrant(tenant: DirectoryTenant, form: URLSearchP
   }
   const resourceSp = tenant.servicePrincipalByAppId(resource.appId);
   if (!resourceSp) {
-    fail(400, "invalid_resource", 500011, `The resource principal named ${resource.url} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+    fail(400, "invalid_resource", 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
   }
 
   const roleValues = new Map(resourceSp.appRoles.map((r) => [r.id, r.value ?? undefined]));
@@ -62,7 +63,7 @@ export function clientCredentialsGrant(tenant: DirectoryTenant, form: URLSearchP
     tenant,
     clientId,
     spId: clientSp.id,
-    resource,
+    audience,
     roles: [...roles].sort(),
     wids: [...new Set(tenant.directoryRoleTemplateIdsFor(clientSp.id))],
     nowMs: ctx.nowMs,

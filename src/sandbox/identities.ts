@@ -47,6 +47,13 @@ export function addSandboxAdminUser(tenant: FakeTenant, lacksPrivilegedRoleAdmin
   tenant.addUser({ id: admin.oid, displayName: admin.name, userPrincipalName: admin.upn, roles });
 }
 
+/** The simulated admin's directory roles, in words (device code message, consent page). */
+export function adminRolesText(lacksPrivilegedRoleAdmin: boolean): string {
+  return lacksPrivilegedRoleAdmin
+    ? "Cloud Application Administrator, without Privileged Role Administrator"
+    : "Privileged Role Administrator + Cloud Application Administrator";
+}
+
 /** A UUID-shaped, deterministic id (version nibble 5, RFC 4122 variant) from a name. */
 export function stableUuid(name: string): string {
   const h = createHash("sha1").update(`entra-onboard-sandbox/${name}`).digest();

@@ -1,87 +1,126 @@
 /**
  * Resources (APIs) the sandbox authority issues tokens for, and how OAuth scope strings map to them.
+ *
+ * A resource is named in a scope by one of its identifiers: its app id or one of its identifier URIs
+ * ("Scopes and permissions in the Microsoft identity platform": `<resource>/<permission>`, and
+ * `<resource>/.default` for everything consented). The token's `aud` is the identifier the request
+ * used, as in Entra's v1.0 access tokens ("Access token claims reference": aud "can be the client ID
+ * or the resource URI used in the request"). Unknown resources are AADSTS500011.
  */
 import { fail } from "./aadsts.js";
 
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+export const EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+/** "Windows Azure Service Management API", the resource behind Azure Resource Manager. */
+export const ARM_APP_ID = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
+export const GRAPH_URL = "https://graph.microsoft.com";
+
 export interface ResourceApi {
-  /** Token audience and scope prefix, e.g. "https://graph.microsoft.com". */
-  url: string;
-  /** The first-party app id of the resource service principal. */
   appId: string;
-  /** Delegated scopes a `.default` request gets: what an admin consented for the tool's public client. */
-  consentedScopes: readonly string[];
+  displayName: string;
+  /** Identifier URIs as registered (ARM's keep their trailing slash, as Entra issues them in `aud`). */
+  identifierUris: readonly string[];
 }
 
-export const GRAPH_RESOURCE: ResourceApi = {
-  url: "https://graph.microsoft.com",
-  appId: "00000003-0000-0000-c000-000000000000",
-  consentedScopes: [
-    "Application.ReadWrite.All",
-    "AppRoleAssignment.ReadWrite.All",
-    "RoleManagement.ReadWrite.Directory",
-    "Directory.Read.All",
-    "User.Read",
-  ],
-};
+/** One sandbox's resources: Graph also answers to the sandbox's own Graph URL (the sandbox is a cloud). */
+export class ResourceCatalogue {
+  readonly graph: ResourceApi;
+  readonly exchange: ResourceApi;
+  readonly arm: ResourceApi;
+  private readonly all: readonly ResourceApi[];
 
-export const EXCHANGE_RESOURCE: ResourceApi = {
-  url: "https://outlook.office365.com",
-  appId: "00000002-0000-0ff1-ce00-000000000000",
-  consentedScopes: ["Exchange.Manage"],
-};
+  constructor(sandboxGraphUrl?: string) {
+    this.graph = {
+      appId: GRAPH_APP_ID,
+      displayName: "Microsoft Graph",
+      identifierUris: [GRAPH_URL, ...(sandboxGraphUrl ? [sandboxGraphUrl.replace(/\/+$/, "")] : [])],
+    };
+    this.exchange = { appId: EXCHANGE_APP_ID, displayName: "Office 365 Exchange Online", identifierUris: ["https://outlook.office365.com", "https://outlook.office.com"] };
+    this.arm = {
+      appId: ARM_APP_ID,
+      displayName: "Windows Azure Service Management API",
+      identifierUris: ["https://management.core.windows.net/", "https://management.azure.com/"],
+    };
+    this.all = [this.graph, this.exchange, this.arm];
+  }
 
-const RESOURCES: readonly ResourceApi[] = [GRAPH_RESOURCE, EXCHANGE_RESOURCE];
+  /** Every `aud` value a token for this resource may carry. */
+  audiences(resource: ResourceApi): string[] {
+    return [resource.appId, ...resource.identifierUris];
+  }
+
+  /** The resource and the audience for an identifier (app id or URI, trailing slashes ignored). */
+  find(identifier: string): { resource: ResourceApi; audience: string } | undefined {
+    const wanted = normalise(identifier);
+    for (const resource of this.all) {
+      if (resource.appId === wanted) return { resource, audience: resource.appId };
+      const uri = resource.identifierUris.find((u) => normalise(u) === wanted);
+      if (uri !== undefined) return { resource, audience: uri };
+    }
+    return undefined;
+  }
+}
 
 /** OpenID Connect scopes: they shape the response (id_token, refresh_token) but are not API permissions. */
 export const OIDC_SCOPES: ReadonlySet<string> = new Set(["openid", "profile", "offline_access", "email"]);
 
-export interface ParsedScopes {
+export interface ScopeRequest {
   resource: ResourceApi;
-  /** Short permission names asked for, e.g. ["Application.ReadWrite.All"] or [".default"]. */
+  /** The token audience: the resource identifier as the request named it. */
+  audience: string;
+  /** How the request spelled the resource, e.g. "https://management.core.windows.net/" (for echoing scopes). */
+  prefix: string;
+  /** Short permission names asked for, e.g. ["Application.ReadWrite.All"]; [".default"] for the consented set. */
   permissions: string[];
-  /** The requested scope strings (API ones), echoed in the token response's `scope`. */
+  /** The API scope strings as sent. */
   requested: string[];
   /** The OIDC scopes that came along. */
   oidc: string[];
+  /** No API scope at all (only OIDC, or nothing): Entra then issues a Graph token for User.Read. */
+  signInOnly: boolean;
 }
 
+export const DEFAULT_SCOPE = ".default";
+
 /**
- * Splits a space-separated scope parameter. All API scopes must name one resource, as in Entra
- * (a bare name like "User.Read" means Graph); an unknown resource is AADSTS500011.
+ * Splits a space-separated scope parameter. All API scopes must name one resource, as in Entra (a bare
+ * name like "User.Read" means Graph); `.default` cannot be mixed with other permissions of its resource.
  */
-export function parseScopes(scopeParam: string | undefined, tenantLabel: string): ParsedScopes {
+export function parseScopes(scopeParam: string | undefined, catalogue: ResourceCatalogue, tenantLabel: string): ScopeRequest {
   const all = (scopeParam ?? "").split(/\s+/).filter((s) => s.length > 0);
   const oidc = all.filter((s) => OIDC_SCOPES.has(s.toLowerCase()));
   const api = all.filter((s) => !OIDC_SCOPES.has(s.toLowerCase()));
-  let resource: ResourceApi | undefined;
+  let found: { resource: ResourceApi; audience: string; prefix: string } | undefined;
   const permissions: string[] = [];
   for (const scope of api) {
     const slash = scope.lastIndexOf("/");
-    const prefix = slash < 0 ? GRAPH_RESOURCE.url : scope.slice(0, slash).replace(/\/+$/, "");
+    const prefix = slash < 0 ? GRAPH_URL : scope.slice(0, slash);
     const name = slash < 0 ? scope : scope.slice(slash + 1);
-    const match = RESOURCES.find((r) => r.url.toLowerCase() === prefix.toLowerCase() || r.appId === prefix.toLowerCase());
-    if (!match) {
-      fail(400, "invalid_resource", 500011, `The resource principal named ${prefix} was not found in the tenant named ${tenantLabel}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
-    }
-    if (resource && resource !== match) {
+    const match = catalogue.find(prefix) ?? resourceNotFound(prefix, tenantLabel);
+    if (found && found.resource !== match.resource) {
       fail(400, "invalid_scope", 28000, `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${api.join(" ")} is not valid.`);
     }
-    resource = match;
-    if (name.length > 0) permissions.push(name);
+    found ??= { ...match, prefix };
+    if (name.length > 0 && !permissions.some((p) => p.toLowerCase() === name.toLowerCase())) permissions.push(name);
   }
-  if (!resource || permissions.length === 0) {
-    // Only OIDC scopes (or none): Entra issues a Graph token with User.Read.
-    return { resource: GRAPH_RESOURCE, permissions: ["User.Read"], requested: api, oidc };
+  if (!found || permissions.length === 0) {
+    return { resource: catalogue.graph, audience: GRAPH_URL, prefix: GRAPH_URL, permissions: ["User.Read"], requested: api, oidc, signInOnly: true };
   }
-  return { resource, permissions, requested: api, oidc };
+  if (permissions.some((p) => p === DEFAULT_SCOPE) && permissions.length > 1) {
+    fail(400, "invalid_scope", 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${all.join(" ")} is not valid. .default scope can't be combined with resource-specific scopes.`);
+  }
+  return { ...found, permissions, requested: api, oidc, signInOnly: false };
 }
 
-/** Delegated grant: what was asked, `.default` expanded to the consented set. */
-export function grantedDelegatedScopes(parsed: ParsedScopes): string[] {
-  const out = new Set<string>();
-  for (const p of parsed.permissions) {
-    if (p === ".default") parsed.resource.consentedScopes.forEach((s) => out.add(s));
-    else out.add(p);
-  }
-  return [...out];
+/** The v1.0 endpoint names a resource instead of scopes: it means `<resource>/.default`. */
+export function resourceAsScope(resource: string): string {
+  return `${resource}/${DEFAULT_SCOPE}`;
+}
+
+export function resourceNotFound(identifier: string, tenantLabel: string): never {
+  return fail(400, "invalid_resource", 500011, `The resource principal named ${identifier} was not found in the tenant named ${tenantLabel}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+}
+
+function normalise(identifier: string): string {
+  return identifier.trim().toLowerCase().replace(/\/+$/, "");
 }

@@ -14,7 +14,6 @@ import { SandboxAuthority } from "./authority.js";
 import { fakeDirectory } from "./fake-directory.js";
 import { BodyTooLargeError, graphError, lowerCaseHeaders, readBody, writeResponse } from "./http.js";
 import { addSandboxAdminUser, stableUuid } from "./identities.js";
-import { GRAPH_RESOURCE } from "./resources.js";
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
@@ -61,7 +60,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     tenants: seedTenants(options.tenants ?? 1),
     ...(options.faults !== undefined ? { faults: options.faults } : {}),
-    verifyToken: (token: string) => authority?.verifyAccessToken(token, GRAPH_RESOURCE.url),
+    // Graph takes a token for any of its identifiers: graph.microsoft.com, its app id, or this sandbox's own
+    // Graph URL (the resource of a cloud's own Graph host, as in national clouds).
+    verifyToken: (token: string) => (authority ? authority.verifyAccessToken(token, authority.catalogue.audiences(authority.catalogue.graph)) : undefined),
   });
   for (const id of fake.tenantIds()) addSandboxAdminUser(fake.tenant(id), options.adminLacksPrivilegedRoleAdmin ?? false);
 
@@ -92,7 +93,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         };
         return send(res, await fake.handle(request));
       }
-      const answer = authority?.handle({ method: req.method ?? "GET", path, body, headers });
+      const q = rawUrl.indexOf("?");
+      const answer = authority?.handle({ method: req.method ?? "GET", path, query: q < 0 ? "" : rawUrl.slice(q + 1), body, headers });
       if (answer) return send(res, answer);
       return send(res, graphError(404, "NotFound", `The sandbox serves Graph under /v1.0 and the sign-in authority under /{tenant}/...; nothing at ${path}.`, clock.now()));
     } catch (err) {

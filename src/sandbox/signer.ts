@@ -36,9 +36,10 @@ export class SandboxSigner {
   /**
    * Claims of a bearer token this sandbox issued and that is still valid; undefined for anything else
    * (unsigned, signed by another key, expired, not yet valid, or — when `audience` is given — meant for
-   * another resource). Id tokens never pass: they carry ver 2.0 and the client id as audience.
+   * another resource; a list means any of a resource's identifiers). Id tokens never pass: they carry
+   * ver 2.0 and the client id as audience.
    */
-  verifyAccessToken(token: string, audience?: string): TokenClaims | undefined {
+  verifyAccessToken(token: string, audience?: string | readonly string[]): TokenClaims | undefined {
     const jwt = decodeJwt(token);
     if (!jwt || jwt.header["alg"] !== "RS256" || jwt.header["kid"] !== this.kid) return undefined;
     if (!verifyJwtSignature(jwt, this.publicKey)) return undefined;
@@ -47,7 +48,8 @@ export class SandboxSigner {
     if (typeof p["exp"] !== "number" || p["exp"] + CLOCK_SKEW_S < now) return undefined;
     if (typeof p["nbf"] === "number" && p["nbf"] - CLOCK_SKEW_S > now) return undefined;
     if (p["ver"] !== "1.0" || typeof p["tid"] !== "string") return undefined;
-    if (audience !== undefined && p["aud"] !== audience) return undefined;
+    const audiences = audience === undefined ? undefined : typeof audience === "string" ? [audience] : audience;
+    if (audiences !== undefined && !audiences.includes(String(p["aud"]))) return undefined;
     return toTokenClaims(p);
   }
 }

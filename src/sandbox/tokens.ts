@@ -6,7 +6,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { DirectoryTenant } from "./directory.js";
 import { base64urlJson, type JsonObject } from "./jwt.js";
-import type { ResourceApi } from "./resources.js";
 import type { SandboxSigner } from "./signer.js";
 import type { SandboxUser } from "./identities.js";
 
@@ -19,13 +18,16 @@ export interface DelegatedTokenInput {
   tenant: DirectoryTenant;
   user: SandboxUser;
   clientId: string;
-  resource: ResourceApi;
+  /** The `aud` claim: the resource identifier as the request named it. */
+  audience: string;
   /** Granted short scope names (no OIDC scopes). */
   scopes: string[];
-  /** Scope strings echoed in the response (as requested, plus the OIDC ones). */
+  /** The response's `scope`: what was granted, in the form the client asked (v2.0 endpoint). */
   responseScope: string;
   refreshToken: string;
   nonce?: string | undefined;
+  /** The v1.0 endpoint's response shape (`resource`, numbers as strings, `expires_on`). */
+  v1?: { resource: string } | undefined;
   nowMs: number;
 }
 
@@ -33,7 +35,7 @@ export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
   const { tenant, user, clientId, nowMs } = input;
   const now = Math.floor(nowMs / 1000);
   const accessToken = input.signer.sign({
-    aud: input.resource.url,
+    aud: input.audience,
     iss: `https://sts.windows.net/${tenant.id}/`,
     iat: now,
     nbf: now,
@@ -59,7 +61,8 @@ export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
   });
   const idToken = input.signer.sign({
     aud: clientId,
-    iss: `${input.authorityUrl}/${tenant.id}/v2.0`,
+    // v1.0 id tokens carry the v1 issuer ("Microsoft identity platform ID tokens").
+    iss: input.v1 ? `https://sts.windows.net/${tenant.id}/` : `${input.authorityUrl}/${tenant.id}/v2.0`,
     iat: now,
     nbf: now,
     exp: now + ACCESS_TOKEN_LIFETIME_S,
@@ -70,8 +73,24 @@ export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
     sub: user.oid,
     tid: tenant.id,
     uti: randomId(),
-    ver: "2.0",
+    ver: input.v1 ? "1.0" : "2.0",
+    ...(input.v1 ? { upn: user.upn, unique_name: user.upn } : {}),
   });
+  if (input.v1) {
+    // "Microsoft identity platform and OAuth 2.0 (v1.0)": numbers as strings, expires_on/not_before, resource.
+    return {
+      token_type: "Bearer",
+      scope: input.scopes.join(" "),
+      expires_in: String(ACCESS_TOKEN_LIFETIME_S),
+      ext_expires_in: String(ACCESS_TOKEN_LIFETIME_S),
+      expires_on: String(now + ACCESS_TOKEN_LIFETIME_S),
+      not_before: String(now),
+      resource: input.v1.resource,
+      access_token: accessToken,
+      refresh_token: input.refreshToken,
+      id_token: idToken,
+    };
+  }
   return {
     token_type: "Bearer",
     scope: input.responseScope,
@@ -90,7 +109,8 @@ export interface AppTokenInput {
   clientId: string;
   /** The client's service principal object id. */
   spId: string;
-  resource: ResourceApi;
+  /** The `aud` claim: the resource identifier as the request named it. */
+  audience: string;
   roles: string[];
   wids: string[];
   nowMs: number;
@@ -100,7 +120,7 @@ export function appTokenResponse(input: AppTokenInput): JsonObject {
   const { tenant, nowMs } = input;
   const now = Math.floor(nowMs / 1000);
   const accessToken = input.signer.sign({
-    aud: input.resource.url,
+    aud: input.audience,
     iss: `https://sts.windows.net/${tenant.id}/`,
     iat: now,
     nbf: now,

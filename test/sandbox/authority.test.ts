@@ -134,7 +134,8 @@ describe("sandbox authority: certificate client credentials", () => {
     expect(res.status).toBe(401);
     expect(res.body["error"]).toBe("invalid_client");
     expect(aadsts(res)).toBe(700027);
-    expect(res.body["error_description"]).toMatch(/^AADSTS700027: .*Trace ID: .*Correlation ID: .*Timestamp: /);
+    // Entra puts trace id, correlation id and timestamp on lines of their own (CRLF).
+    expect(res.body["error_description"]).toMatch(/^AADSTS700027: [^\r\n]+\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
   });
 
   it("rejects a registered thumbprint signed with another key (AADSTS700027)", () => {
