@@ -25,7 +25,7 @@ function opensslVersion(): string | undefined {
   return result.status === 0 && /^OpenSSL 3\./.test(result.stdout) ? result.stdout.trim() : undefined;
 }
 const OPENSSL = opensslVersion();
-const opensslNote = OPENSSL ? `(${OPENSSL})` : "(SKIPPED: OpenSSL 3 `openssl` is not on PATH; install the Debian package openssl)";
+const opensslNote = OPENSSL ? `(${OPENSSL})` : "(SKIPPED: no OpenSSL 3 `openssl` on PATH; install the Debian package openssl)";
 
 let byo: GeneratedCertificate;
 let root: string;
