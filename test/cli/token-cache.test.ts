@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
 import { secretServiceSkipReason, startSecretService, type SecretService } from "../support/secret-service.js";
 import { CliRunner, leakedSecrets, sandboxArgs } from "./helpers.js";
 
-const DEVICE_CODE = /No browser is needed: sign-in with code [A-Z0-9]{9}/g;
+const DEVICE_CODE = /enter the code [A-Z0-9]{9} to authenticate/g;
 
 let sandbox: Sandbox;
 let cli: CliRunner;
