@@ -53,8 +53,9 @@ function parseKeyCredential(value: unknown): ObservedKeyCredential {
 }
 
 /**
- * customKeyIdentifier is documented as Binary but observed as the 40-char hex thumbprint
- * (graph.md §1.6). Accept both: hex as is, or base64 of the 20 thumbprint bytes.
+ * customKeyIdentifier is documented as Binary ("keyCredential resource type") but Graph returns the
+ * 40-char hex thumbprint, which terraform-provider-azuread also matches on. Accept both: hex as
+ * is, or base64 of the 20 thumbprint bytes.
  */
 export function thumbprintFromCustomKeyIdentifier(value: string): string | undefined {
   if (/^[0-9a-f]{40}$/i.test(value)) return value.toUpperCase();
