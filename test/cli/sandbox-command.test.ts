@@ -100,7 +100,7 @@ describe("entra-onboard sandbox (separate process)", () => {
 });
 
 describe("preflight refusal", () => {
-  it("an admin without Privileged Role Administrator: plan exits 4 saying so at the top, apply exits 1 naming the role, and nothing is created", async () => {
+  it("an admin without Privileged Role Administrator: plan exits 4 and status 3, both saying so at the top, apply exits 1 naming the role, and nothing is created", async () => {
     const sandbox = await startSandbox({ adminLacksPrivilegedRoleAdmin: true });
     try {
       const target = await sandboxArgs(sandbox, cli.cwd);
@@ -110,6 +110,10 @@ describe("preflight refusal", () => {
       const firstLines = plan.stdout.split("\n").slice(0, 3).join("\n");
       expect(firstLines).toContain("Preflight would refuse this plan");
       expect(firstLines).toContain("Privileged Role Administrator");
+      // status keeps its drift exit code, and shows the same problems first.
+      const status = await cli.run(["status", ...target]);
+      expect(status.code, status.stderr).toBe(3);
+      expect(status.stdout.split("\n").slice(0, 3).join("\n")).toContain("Preflight would refuse this plan");
       const r = await cli.run(["apply", "--yes", ...target]);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain("Privileged Role Administrator");
@@ -124,7 +128,7 @@ describe("preflight refusal", () => {
 
 describe("secrets", () => {
   it("no run in this file printed a token or key material", () => {
-    expect(cli.results.length).toBeGreaterThanOrEqual(6);
+    expect(cli.results.length).toBeGreaterThanOrEqual(7);
     expect(leakedSecrets(cli.allOutput())).toEqual([]);
   });
 });
