@@ -1,6 +1,7 @@
 /** Library entry for signing in: a Session the pipeline functions accept. */
 import type { TokenCacheOptions, TokenCacheStatus } from "./auth/sign-in-cache.js";
 import { signIn, type AuthMethod } from "./auth/sign-in.js";
+import { CLOUD } from "./core/requests.js";
 import type { Session } from "./core/session.js";
 import { createGraph, type GraphLogEntry } from "./graph/graph-client.js";
 import type { RetryEvent } from "./graph/types.js";
@@ -51,7 +52,7 @@ export async function connect(options: ConnectOptions): Promise<Session> {
   });
   const fetch = options.ca ? (await import("./graph/https-fetch.js")).httpsFetch({ ca: options.ca }) : undefined;
   const graph = createGraph({
-    graphUrl: options.graphUrl ?? "https://graph.microsoft.com",
+    graphUrl: options.graphUrl ?? CLOUD.graph,
     getToken: signed.getToken,
     clock,
     ...(fetch ? { fetch } : {}),

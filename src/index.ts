@@ -4,10 +4,16 @@
  *   const session = await connect({ method: "device-code", tenant: "contoso.onmicrosoft.com" });
  *   const { plan } = await plan(session, { profile: "xops" });
  *   const result = await apply(session, { profile: "xops" });
+ *
+ * To read the profile and certificate files once and check them before signing in:
+ *
+ *   const desired = await checkLocalInputs({ profile: "./profile.yaml" }, new Date());
+ *   const session = await connect({ method: "device-code" });
+ *   await apply(session, { desired });
  */
-export { apply, plan, prepare, remove, status, AbortedError } from "./core/pipeline.js";
-export type { ApplyOptions, ApplyResult, OnboardOptions, PipelineEvent, PlanResult, RemoveResult } from "./core/pipeline.js";
-export type { Action, Finding, Plan } from "./core/types.js";
+export { apply, checkLocalInputs, desiredState, plan, prepare, remove, status, AbortedError } from "./core/pipeline.js";
+export type { ApplyOptions, ApplyResult, OnboardOptions, PipelineEvent, PlanOptions, PlanResult, RemoveOptions, RemoveResult } from "./core/pipeline.js";
+export type { Action, ActionResult, DesiredState, Finding, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
 export type { Session } from "./core/session.js";
 export type { Profile, PermissionSpec } from "./core/profiles.js";
 export { builtInProfile, loadProfileFile, BUILT_IN_PROFILE_NAMES } from "./core/profiles.js";

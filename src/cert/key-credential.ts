@@ -7,8 +7,10 @@ const MAX_WINDOW_MS = 365 * DAY_MS - DAY_MS;
 const MAX_DISPLAY_NAME = 90;
 
 /**
- * The keyCredentials entry for a certificate, with the date window clamped per graph.md §1.6:
- * inside the certificate's validity, and no longer than 364 days.
+ * The keyCredentials entry for a certificate ("keyCredential resource type", Graph v1.0 reference),
+ * with the date window clamped as "Add a certificate to an app using Microsoft Graph" requires
+ * (endDateTime at most one year after startDateTime) and as azure-cli does: inside the
+ * certificate's validity, and no longer than 364 days.
  */
 export function toKeyCredential(cert: CertificateInfo, now: Date, displayName?: string): KeyCredentialInput {
   const start = floorToSecond(Math.max(cert.notBefore.getTime(), now.getTime()));

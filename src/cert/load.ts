@@ -5,7 +5,8 @@ import type { CertificateInfo } from "./types.js";
 
 /**
  * Loads a bring-your-own public certificate and checks it is usable now. Graph would reject an
- * expired certificate's dates anyway (graph.md §1.6); failing here says why in plain words and
+ * expired certificate's dates anyway ("Add a certificate to an app using Microsoft Graph": the
+ * credential's dates must lie within the certificate's); failing here says why in plain words and
  * before anything is written to the tenant.
  */
 export async function loadPublicCertificate(path: string, now: Date): Promise<CertificateInfo> {

@@ -20,7 +20,7 @@ export interface GeneratedCertificate extends CertificateInfo {
   privateKeyPem: string;
 }
 
-/** The body of one application keyCredentials entry (graph.md §1.6). */
+/** The body of one application keyCredentials entry ("keyCredential resource type", Graph v1.0 reference). */
 export interface KeyCredentialInput {
   type: "AsymmetricX509Cert";
   usage: "Verify";

@@ -5,7 +5,12 @@
 import yargs from "yargs";
 import { AppError, ExitCode } from "../shared/errors.js";
 import { logoutCommand } from "./commands/logout.js";
-import { applyCommand, planCommand, removeCommand, sandboxCommand, statusCommand, verifyCommand } from "./commands/tenant-commands.js";
+import { applyCommand } from "./commands/apply.js";
+import { planCommand } from "./commands/plan.js";
+import { removeCommand } from "./commands/remove.js";
+import { sandboxCommand } from "./commands/sandbox.js";
+import { statusCommand } from "./commands/status.js";
+import { verifyCommand } from "./commands/verify.js";
 import type { CliContext, CliIo } from "./context.js";
 import { EXIT_CODES_TEXT } from "./options.js";
 
@@ -37,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .example("$0 plan", "Sign in and show what would change")
     .example("$0 apply --tenant contoso.onmicrosoft.com", "Onboard the tenant (asks before writing)")
     .example("$0 status --json", "Drift check for scripts (exit 3 on drift)")
+    .example("$0 plan --destroy", "Show what remove would delete")
     .epilogue(`${EXIT_CODES_TEXT}\n\nSign-in needs Global Administrator, or Privileged Role Administrator + Cloud Application Administrator.`)
     .version(false)
     .option("version", { alias: "v", type: "boolean", describe: "Show the version" })

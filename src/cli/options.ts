@@ -1,8 +1,20 @@
 /**
- * Option definitions shared by the commands. Plain data, so building --help loads nothing heavy.
+ * Option definitions shared by the commands, and the type helper that derives each command's
+ * argument type from its definitions. Plain data, so building --help loads nothing heavy.
  */
-import type { Options } from "yargs";
+import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import { AUTH_METHODS } from "../auth/sign-in.js";
+
+type OptionSet = Record<string, Options>;
+
+/** "detailed-exitcode" → "detailedExitcode", as yargs names the parsed value. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+
+/** The parsed arguments of a command, derived from its option definitions (camelCase keys only). */
+export type ArgsOf<O extends OptionSet> = { [K in keyof O & string as Camel<K>]: InferredOptionTypes<O>[K] };
+
+/** A yargs command whose builder declares exactly the options `O`. */
+export type CommandOf<O extends OptionSet> = CommandModule<object, InferredOptionTypes<O>>;
 
 export const connectionOptions = {
   tenant: { type: "string", describe: "Tenant to sign in to (id or domain, e.g. contoso.onmicrosoft.com); the run stops if the token is for another tenant" },
@@ -10,20 +22,20 @@ export const connectionOptions = {
   "client-id": { type: "string", describe: "Public client app id to sign in with (default: Microsoft Graph Command Line Tools 14d82eec-204b-4c2f-b7e8-296a70dab67e)" },
   "graph-url": { type: "string", describe: "Microsoft Graph root, /v1.0 is appended (env ENTRA_ONBOARD_GRAPH_URL; default https://graph.microsoft.com)" },
   "token-cache": { type: "boolean", default: true, describe: "Keep a browser/device-code sign-in between runs (in ENTRA_ONBOARD_CACHE_DIR or the per-user cache directory; `entra-onboard logout` clears it). --no-token-cache neither reads nor writes it" },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionSet;
 
 export const sandboxOptions = {
   sandbox: { type: "boolean", default: false, describe: "Run against a simulated tenant started in-process (local sandbox): try everything without a real tenant" },
   "sandbox-url": { type: "string", describe: "Use a sandbox started with `entra-onboard sandbox` (its https URL)" },
   "sandbox-ca": { type: "string", describe: "The sandbox's CA certificate file (printed by `entra-onboard sandbox`)" },
   "sandbox-no-pra": { type: "boolean", default: false, hidden: true, describe: "In-process sandbox: the simulated admin lacks Privileged Role Administrator" },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionSet;
 
 export const outputOptions = {
-  json: { type: "boolean", default: false, describe: "Print one JSON object on stdout instead of text" },
+  json: { type: "boolean", default: false, describe: "Print one JSON document on stdout instead of text (its \"schema\" field names the command and version)" },
   verbose: { type: "boolean", default: false, describe: "Debug logs, and error details/stack traces" },
   "log-format": { choices: ["json", "pretty"] as const, describe: "Log format on stderr (default: pretty on a terminal, json otherwise)" },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionSet;
 
 export const appOptions = {
   name: { type: "string", default: "Xops-App", describe: "Display name of the app registration" },
@@ -31,17 +43,23 @@ export const appOptions = {
   "app-id": { type: "string", describe: "Manage this app registration (appId) when several share the name" },
   adopt: { type: "boolean", default: false, describe: "Take over a same-name app this tool did not create (marks it with a tag)" },
   out: { type: "string", describe: "Directory for the certificate, private key and connection.json (default ./entra-onboard-out/<tenant id>)" },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionSet;
 
 export const certificateOptions = {
   certificate: { type: "string", describe: "Attach this public certificate (.cer/.crt/.pem, DER or PEM) instead of generating one; no private key is written" },
   "add-certificate": { type: "boolean", default: false, describe: "Add a newly generated certificate even though the app has certificates whose keys this tool does not hold (existing ones are kept)" },
   "key-size": { choices: [2048, 3072, 4096] as const, default: 2048, describe: "RSA key size of a generated certificate" },
   "validity-days": { type: "number", default: 365, describe: "Validity of a generated certificate in days (1-365; Graph caps credentials at about a year)" },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionSet;
+
+/** What every command that plans against a tenant accepts. */
+export const tenantCommandOptions = { ...connectionOptions, ...appOptions, ...sandboxOptions, ...outputOptions } as const satisfies OptionSet;
+
+export const waitSecondsOption = (describe: string) => ({ type: "number", default: 180, describe }) as const satisfies Options;
 
 export const EXIT_CODES_TEXT = `Exit codes:
   0  success / in sync
-  1  operation failed (Graph error, preflight refusal, foreign or ambiguous app)
+  1  operation failed (Graph error, preflight refusal during apply/remove, foreign or ambiguous app)
   2  invalid input or usage (nothing was written to the tenant)
-  3  pending changes (status, plan --detailed-exitcode)`;
+  3  pending changes (status, plan --detailed-exitcode)
+  4  the signed-in admin cannot apply this plan: preflight would refuse (plan, remove --dry-run)`;

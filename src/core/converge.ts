@@ -2,12 +2,18 @@
  * The convergence check that ends apply: execute, then re-observe until the plan is empty.
  */
 import { ConvergenceError } from "../shared/errors.js";
-import { executePlan, type ActionResult } from "./execute.js";
-import { observeAndPlan, type Prepared } from "./observe-and-plan.js";
-import type { ApplyOptions } from "./pipeline.js";
+import type { PipelineEvent, Prepared } from "./desired.js";
+import { executePlan } from "./execute.js";
+import { observeAndPlan } from "./observe-and-plan.js";
 import { pollUntil } from "./poll.js";
 import type { Session } from "./session.js";
-import type { ObservedState, Plan } from "./types.js";
+import type { ActionResult, ObservedState, Plan } from "./types.js";
+
+export interface ConvergeOptions {
+  /** Bound on the wait for Graph to show every change (default 5 minutes). */
+  convergeTimeoutMs?: number | undefined;
+  onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
 
 /** How long verification waits for writes to show before re-running what is still missing. */
 const GRACE_MS = 8_000;
@@ -19,7 +25,7 @@ const MAX_EXECUTIONS = 4;
  * a concurrent run's keyCredentials PATCH, say) is planned and executed again. Every step is
  * idempotent, so a repeat of something merely slow to show is harmless.
  */
-export async function converge(session: Session, prepared: Prepared, firstPlan: Plan, firstObserved: ObservedState, options: ApplyOptions): Promise<{ results: ActionResult[]; plan: Plan }> {
+export async function converge(session: Session, prepared: Prepared, firstPlan: Plan, firstObserved: ObservedState, options: ConvergeOptions): Promise<{ results: ActionResult[]; plan: Plan }> {
   const start = session.clock.now();
   const deadline = options.convergeTimeoutMs ?? 300_000;
   const results: ActionResult[] = [];

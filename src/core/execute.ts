@@ -5,22 +5,10 @@
  */
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
-import { obtainCertificate, steps, type ExecutionContext, type StepDeps } from "./steps.js";
-import type { Action, DesiredState, ObservedState, Plan } from "./types.js";
+import { obtainCertificate, steps, type ExecutionContext, type StepDeps } from "./execute-steps.js";
+import type { Action, ActionResult, DesiredState, ExecutionEvent, ObservedState, Plan } from "./types.js";
 
-export type ActionOutcome = "created" | "updated" | "already-existed";
-
-export interface ActionResult {
-  action: Action;
-  outcome: ActionOutcome;
-  /** Human detail: ids created, files written. */
-  detail: string;
-}
-
-export type ExecutionEvent =
-  | { type: "action-started"; action: Action }
-  | { type: "action-done"; result: ActionResult }
-  | { type: "action-failed"; action: Action; error: unknown };
+export type { ActionOutcome, ActionResult, ExecutionEvent } from "./types.js";
 
 /** Stage of each action kind: an action only depends on actions of earlier stages. */
 const STAGE: Readonly<Record<Action["kind"], number>> = {
@@ -32,6 +20,8 @@ const STAGE: Readonly<Record<Action["kind"], number>> = {
   "create-service-principal": 2,
   "grant-app-role": 3,
   "assign-directory-role": 3,
+  // Deleting the app takes its service principal and assignments with it: one request.
+  "delete-application": 1,
 };
 
 export interface ExecuteDeps {
@@ -108,6 +98,8 @@ function runStep(action: Action, deps: StepDeps): Promise<ActionResult> {
       return steps.grantAppRole(action, deps);
     case "assign-directory-role":
       return steps.assignDirectoryRole(action, deps);
+    case "delete-application":
+      return steps.deleteApplication(action, deps);
   }
 }
 

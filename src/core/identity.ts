@@ -5,7 +5,7 @@
  * --adopt; several of them need --app-id.
  */
 import { ForeignAppError, InputError } from "../shared/errors.js";
-import type { DesiredState, ObservedApp } from "./types.js";
+import type { AppStatus, DesiredState, ObservedApp } from "./types.js";
 
 export type AppSelection =
   | { kind: "none" }
@@ -51,4 +51,10 @@ export function requireManageable(desired: DesiredState, selection: AppSelection
     );
   }
   return selection;
+}
+
+/** How a plan reports the selected app. */
+export function appStatus(selection: AppSelection): AppStatus {
+  if (selection.kind !== "owned" && selection.kind !== "foreign") return { state: "absent" };
+  return { state: selection.kind === "owned" ? "owned" : "adoptable", objectId: selection.app.id, appId: selection.app.appId };
 }

@@ -5,58 +5,18 @@
  * its assignments too); later rounds only fetch what round 1 could not know. A no-op re-run with
  * hints is one round trip; without hints at most three.
  */
-import { odataString } from "../graph/odata.js";
 import type { Graph, GraphRequest } from "../graph/types.js";
 import { selectApp } from "./identity.js";
 import { parseApplication, parseAppRoleAssignment, parseOrganization, parseResourceSp, parseRoleAssignment, parseRoleDefinition, type Page } from "./parse.js";
+import { reads, RESOURCE_SP_FIELDS, SP_ID_FIELDS } from "./requests.js";
 import type { DesiredState, HeldCertificate, ObservedApp, ObservedState, ObserveHints, ResourceServicePrincipal, RoleDefinition } from "./types.js";
-import { ROLE_NAMES } from "./well-known.js";
-import { KNOWN_RESOURCES } from "./well-known.js";
+import { KNOWN_RESOURCES, ROLE_NAMES } from "./well-known.js";
 
-/** graph.md §4.4: used only when the tenant's role definitions cannot be listed. */
+/**
+ * The built-in role template ids ("Microsoft Entra built-in roles", Microsoft Learn), used only
+ * when the tenant's role definitions cannot be listed.
+ */
 const BUILT_IN_ROLE_DEFINITIONS: RoleDefinition[] = Object.entries(ROLE_NAMES).map(([templateId, displayName]) => ({ id: templateId, templateId, displayName }));
-
-const APP_FIELDS = "id,appId,displayName,uniqueName,tags,signInAudience,requiredResourceAccess,keyCredentials";
-
-
-/** Every read the tool makes, as request values; observe batches them and steps re-use them. */
-export const reads = {
-  organization: (): GraphRequest => ({ method: "GET", url: "/organization?$select=id,displayName,verifiedDomains", operation: "read organization" }),
-  appsByName: (name: string): GraphRequest => ({
-    method: "GET",
-    url: `/applications?$filter=displayName%20eq%20'${odataString(name)}'&$select=${APP_FIELDS}`,
-    operation: `find app registrations named '${name}'`,
-  }),
-  appsByAppId: (appId: string): GraphRequest => ({
-    method: "GET",
-    url: `/applications?$filter=appId%20eq%20'${odataString(appId)}'&$select=${APP_FIELDS}`,
-    operation: `find app registration ${appId}`,
-  }),
-  // The alternate-key form graph.md §2.3 documents; 404 means the tenant has none.
-  servicePrincipal: (appId: string, fields: string): GraphRequest => ({
-    method: "GET",
-    url: `/servicePrincipals(appId='${odataString(appId)}')?$select=${fields}`,
-    operation: `find service principal for ${appId}`,
-    accept: [404],
-  }),
-  // Not in graph.md: if a Graph deployment refuses it, plan falls back to the built-in template ids.
-  roleDefinitions: (): GraphRequest => ({
-    method: "GET",
-    url: "/roleManagement/directory/roleDefinitions?$select=id,displayName,templateId",
-    operation: "read directory role definitions",
-    accept: [400, 403, 404, 501],
-  }),
-  appRoleAssignments: (spId: string): GraphRequest => ({
-    method: "GET",
-    url: `/servicePrincipals/${spId}/appRoleAssignments`,
-    operation: "read the app's granted permissions",
-  }),
-  roleAssignments: (spId: string): GraphRequest => ({
-    method: "GET",
-    url: `/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'${odataString(spId)}'`,
-    operation: "read the app's directory roles",
-  }),
-};
 
 /**
  * Issues a round of reads and returns, per request, the collected `value` of a collection
@@ -91,11 +51,11 @@ export async function observeTenant(
     reads.appsByName(desired.displayName),
     desired.appId ? reads.appsByAppId(desired.appId) : undefined,
     reads.roleDefinitions(),
-    hints.appId ? reads.servicePrincipal(hints.appId, "id,appId") : undefined,
+    hints.appId ? reads.servicePrincipal(hints.appId, SP_ID_FIELDS) : undefined,
     // Hints come from an earlier run and may be stale: a 404 just means "read it the long way".
     hints.servicePrincipalId ? { ...reads.appRoleAssignments(hints.servicePrincipalId), accept: [404] } : undefined,
     hints.servicePrincipalId ? { ...reads.roleAssignments(hints.servicePrincipalId), accept: [404] } : undefined,
-    ...resourceAppIds.map((appId) => reads.servicePrincipal(appId, "id,appId,displayName,appRoles")),
+    ...resourceAppIds.map((appId) => reads.servicePrincipal(appId, RESOURCE_SP_FIELDS)),
   ]);
   const [org, byName, byAppId, definitions, hintedSp, hintedGrants, hintedRoles, ...resourceLists] = round1;
 
@@ -112,7 +72,7 @@ export async function observeTenant(
   let sp: { id: string; appId: string } | undefined;
   if (app) {
     const fromHint = hints.appId === app.appId ? hintedSp?.[0] : undefined;
-    const list = fromHint !== undefined ? [fromHint] : (await readRound(graph, [reads.servicePrincipal(app.appId, "id,appId")]))[0];
+    const list = fromHint !== undefined ? [fromHint] : (await readRound(graph, [reads.servicePrincipal(app.appId, SP_ID_FIELDS)]))[0];
     const first = list?.[0] as { id?: string; appId?: string } | undefined;
     if (first?.id) sp = { id: first.id, appId: first.appId ?? app.appId };
   }

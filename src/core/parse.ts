@@ -2,6 +2,7 @@
  * Narrowing Graph JSON into the observed model. Graph objects are untrusted input: every field is
  * checked, and a missing required one is reported as a bad API response, not a TypeError.
  */
+import type * as MicrosoftGraph from "@microsoft/microsoft-graph-types";
 import type { AppRoleAssignment, ObservedApp, ObservedKeyCredential, ObservedState, ResourceServicePrincipal, RoleAssignment, RoleDefinition } from "./types.js";
 
 export interface Page {
@@ -9,25 +10,36 @@ export interface Page {
   "@odata.nextLink"?: string;
 }
 
-type Json = Record<string, unknown>;
+/**
+ * A Graph object as it arrived: any of the fields of its wire type T (from
+ * @microsoft/microsoft-graph-types), each still unchecked. Field names are checked at compile time.
+ */
+type Wire<T> = { readonly [K in keyof T]?: unknown };
+type Key<T> = keyof T & string;
 
-function obj(value: unknown, what: string): Json {
+function obj<T>(value: unknown, what: string): Wire<T> {
   if (typeof value !== "object" || value === null) throw new Error(`Bad API response: expected ${what} object`);
-  return value as Json;
+  return value as Wire<T>;
 }
 
-function str(o: Json, key: string, what: string): string {
+function str<T>(o: Wire<T>, key: Key<T>, what: string): string {
   const v = o[key];
   if (typeof v !== "string") throw new Error(`Bad API response: ${what} has no ${key}`);
   return v;
 }
 
-const optStr = (o: Json, key: string): string | undefined => (typeof o[key] === "string" ? (o[key] as string) : undefined);
-const arr = (o: Json, key: string): unknown[] => (Array.isArray(o[key]) ? (o[key] as unknown[]) : []);
+const optStr = <T>(o: Wire<T>, key: Key<T>): string | undefined => {
+  const v = o[key];
+  return typeof v === "string" ? v : undefined;
+};
+const arr = <T>(o: Wire<T>, key: Key<T>): unknown[] => {
+  const v = o[key];
+  return Array.isArray(v) ? v : [];
+};
 
 export function parseOrganization(value: unknown): ObservedState["tenant"] {
-  const o = obj(value, "organization");
-  const domains = arr(o, "verifiedDomains").map((d) => obj(d, "verifiedDomain"));
+  const o = obj<MicrosoftGraph.Organization>(value, "organization");
+  const domains = arr(o, "verifiedDomains").map((d) => obj<MicrosoftGraph.VerifiedDomain>(d, "verifiedDomain"));
   const initial = domains.find((d) => d.isInitial === true) ?? domains.find((d) => /\.onmicrosoft\.com$/i.test(String(d.name)));
   return {
     id: str(o, "id", "organization"),
@@ -38,7 +50,7 @@ export function parseOrganization(value: unknown): ObservedState["tenant"] {
 }
 
 function parseKeyCredential(value: unknown): ObservedKeyCredential {
-  const o = obj(value, "keyCredential");
+  const o = obj<MicrosoftGraph.KeyCredential>(value, "keyCredential");
   const custom = optStr(o, "customKeyIdentifier");
   return {
     keyId: str(o, "keyId", "keyCredential"),
@@ -48,13 +60,14 @@ function parseKeyCredential(value: unknown): ObservedKeyCredential {
     usage: optStr(o, "usage") ?? "",
     startDateTime: optStr(o, "startDateTime"),
     endDateTime: optStr(o, "endDateTime"),
-    raw: o,
+    raw: { ...o },
   };
 }
 
 /**
- * customKeyIdentifier is documented as Binary but observed as the 40-char hex thumbprint
- * (graph.md §1.6). Accept both: hex as is, or base64 of the 20 thumbprint bytes.
+ * customKeyIdentifier is documented as Binary ("keyCredential resource type") but Graph returns the
+ * 40-char hex thumbprint, which terraform-provider-azuread also matches on. Accept both: hex as
+ * is, or base64 of the 20 thumbprint bytes.
  */
 export function thumbprintFromCustomKeyIdentifier(value: string): string | undefined {
   if (/^[0-9a-f]{40}$/i.test(value)) return value.toUpperCase();
@@ -65,7 +78,7 @@ export function thumbprintFromCustomKeyIdentifier(value: string): string | undef
 }
 
 export function parseApplication(value: unknown): ObservedApp {
-  const o = obj(value, "application");
+  const o = obj<MicrosoftGraph.Application>(value, "application");
   return {
     id: str(o, "id", "application"),
     appId: str(o, "appId", "application"),
@@ -74,11 +87,11 @@ export function parseApplication(value: unknown): ObservedApp {
     tags: arr(o, "tags").filter((t): t is string => typeof t === "string"),
     signInAudience: optStr(o, "signInAudience"),
     requiredResourceAccess: arr(o, "requiredResourceAccess").map((r) => {
-      const entry = obj(r, "requiredResourceAccess");
+      const entry = obj<MicrosoftGraph.RequiredResourceAccess>(r, "requiredResourceAccess");
       return {
         resourceAppId: str(entry, "resourceAppId", "requiredResourceAccess"),
         resourceAccess: arr(entry, "resourceAccess").map((a) => {
-          const access = obj(a, "resourceAccess");
+          const access = obj<MicrosoftGraph.ResourceAccess>(a, "resourceAccess");
           return { id: str(access, "id", "resourceAccess"), type: optStr(access, "type") ?? "Role" };
         }),
       };
@@ -88,13 +101,13 @@ export function parseApplication(value: unknown): ObservedApp {
 }
 
 export function parseResourceSp(value: unknown): ResourceServicePrincipal {
-  const o = obj(value, "servicePrincipal");
+  const o = obj<MicrosoftGraph.ServicePrincipal>(value, "servicePrincipal");
   return {
     id: str(o, "id", "servicePrincipal"),
     appId: str(o, "appId", "servicePrincipal"),
     displayName: optStr(o, "displayName") ?? "",
     appRoles: arr(o, "appRoles").map((r) => {
-      const role = obj(r, "appRole");
+      const role = obj<MicrosoftGraph.AppRole>(r, "appRole");
       return {
         id: str(role, "id", "appRole"),
         value: optStr(role, "value") ?? "",
@@ -106,13 +119,13 @@ export function parseResourceSp(value: unknown): ResourceServicePrincipal {
 }
 
 export function parseRoleDefinition(value: unknown): RoleDefinition {
-  const o = obj(value, "roleDefinition");
+  const o = obj<MicrosoftGraph.UnifiedRoleDefinition>(value, "roleDefinition");
   const id = str(o, "id", "roleDefinition");
   return { id, displayName: optStr(o, "displayName") ?? "", templateId: optStr(o, "templateId") ?? id };
 }
 
 export function parseAppRoleAssignment(value: unknown): AppRoleAssignment {
-  const o = obj(value, "appRoleAssignment");
+  const o = obj<MicrosoftGraph.AppRoleAssignment>(value, "appRoleAssignment");
   return {
     id: str(o, "id", "appRoleAssignment"),
     resourceId: str(o, "resourceId", "appRoleAssignment"),
@@ -122,7 +135,7 @@ export function parseAppRoleAssignment(value: unknown): AppRoleAssignment {
 }
 
 export function parseRoleAssignment(value: unknown): RoleAssignment {
-  const o = obj(value, "roleAssignment");
+  const o = obj<MicrosoftGraph.UnifiedRoleAssignment>(value, "roleAssignment");
   return {
     id: str(o, "id", "roleAssignment"),
     roleDefinitionId: str(o, "roleDefinitionId", "roleAssignment"),

@@ -1,15 +1,19 @@
 /**
  * computePlan: (desired, observed) → typed actions. Pure and synchronous; "now" is an argument.
- * plan, apply, status and bulk all call this; only what happens afterwards differs.
+ * plan, apply, status, remove and bulk all call this; only what happens afterwards differs. The
+ * "apply" mode plans what onboarding still needs; the "destroy" mode (plan-destroy.ts) plans
+ * taking it away again.
  */
-import { planCertificate } from "./certificate-plan.js";
-import { requireManageable, selectApp } from "./identity.js";
-import { resolvePermission, resolveRole, roleMatches } from "./resolve.js";
-import type { Action, AppStatus, DesiredState, Finding, ObservedApp, ObservedState, Plan, RequiredResourceAccess } from "./types.js";
+import { planCertificate } from "./plan-certificate.js";
+import { planDestroy } from "./plan-destroy.js";
+import { appStatus, requireManageable, selectApp } from "./identity.js";
+import { assignedRole, grantedPermission, resolvePermission, resolveRole, roleMatches, type ResolvedPermission } from "./resolve.js";
+import type { Action, DesiredState, Finding, ObservedApp, ObservedState, PermissionRef, Plan, PlanMode, RequiredResourceAccess } from "./types.js";
 
 const SINGLE_TENANT = "AzureADMyOrg";
 
-export function computePlan(desired: DesiredState, observed: ObservedState, now: Date): Plan {
+export function computePlan(desired: DesiredState, observed: ObservedState, now: Date, mode: PlanMode = "apply"): Plan {
+  if (mode === "destroy") return planDestroy(desired, observed);
   const selection = requireManageable(desired, selectApp(desired, observed.candidates));
   const app = selection.kind === "owned" || selection.kind === "foreign" ? selection.app : undefined;
   const permissions = desired.profile.permissions.map((p) => resolvePermission(p, observed));
@@ -30,14 +34,16 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
       kind: "create-application",
       displayName: desired.displayName,
       uniqueName: desired.uniqueName,
+      signInAudience: SINGLE_TENANT,
       tags: [desired.ownerTag],
+      permissions: permissions.map(permissionRef),
       requiredResourceAccess: desiredAccess,
     });
   } else {
     if (selection.kind === "foreign") {
       actions.push({ kind: "adopt-application", appObjectId: app.id, appId: app.appId, tags: [...app.tags, desired.ownerTag] });
     }
-    const update = planApplicationUpdate(app, desiredAccess);
+    const update = planApplicationUpdate(app, permissions);
     if (update) actions.push(update);
     else unchanged.push(`application ${app.displayName} (appId ${app.appId}): single-tenant, API permissions listed`);
   }
@@ -57,11 +63,12 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
     if (granted) unchanged.push(`admin consent: ${p.resourceName} / ${p.value}`);
     else {
       const resourceCreated = observed.resources[p.resourceAppId] === null;
-      actions.push({ kind: "grant-app-role", resourceAppId: p.resourceAppId, resourceName: p.resourceName, value: p.value, appRoleId: resourceCreated ? undefined : p.appRoleId });
+      actions.push({ kind: "grant-app-role", ...permissionRef(p), appRoleId: resourceCreated ? undefined : p.appRoleId });
     }
   }
   for (const extra of assignments.filter((a) => !permissions.some((p) => p.resourceSpId === a.resourceId && p.appRoleId === a.appRoleId))) {
-    findings.push({ kind: "extra-permission", message: `extra permission granted, not in the profile: ${describeAssignment(extra.resourceId, extra.appRoleId, extra.resourceDisplayName, observed)}` });
+    const granted = grantedPermission(extra, observed);
+    findings.push({ kind: "extra-permission", message: `extra permission granted, not in the profile: ${granted.resourceName} / ${granted.value}` });
   }
 
   const roleAssignments = sp ? observed.roleAssignments.filter((r) => r.directoryScopeId === "/") : [];
@@ -70,18 +77,18 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
     else actions.push({ kind: "assign-directory-role", roleName: role.displayName, roleDefinitionId: role.templateId || role.id });
   }
   for (const extra of (sp ? observed.roleAssignments : []).filter((r) => !roles.some((role) => roleMatches(r.roleDefinitionId, role) && r.directoryScopeId === "/"))) {
-    const definition = observed.roleDefinitions.find((d) => roleMatches(extra.roleDefinitionId, d));
-    findings.push({ kind: "extra-role", message: `extra directory role assigned, not in the profile: ${definition?.displayName ?? extra.roleDefinitionId}${extra.directoryScopeId === "/" ? "" : ` (scope ${extra.directoryScopeId})`}` });
+    findings.push({ kind: "extra-role", message: `extra directory role assigned, not in the profile: ${assignedRole(extra, observed.roleDefinitions).roleName}${extra.directoryScopeId === "/" ? "" : ` (scope ${extra.directoryScopeId})`}` });
   }
 
   return {
     formatVersion: 1,
+    mode: "apply",
     tenant: { id: observed.tenant.id, displayName: observed.tenant.displayName, initialDomain: observed.tenant.initialDomain },
     app: {
       displayName: desired.displayName,
       uniqueName: desired.uniqueName,
       profile: desired.profile.name,
-      ...appStatus(selection.kind, app),
+      ...appStatus(selection),
       servicePrincipalId: sp?.id,
     },
     certificate: {
@@ -95,12 +102,11 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
   };
 }
 
-function appStatus(kind: string, app: ObservedApp | undefined): AppStatus {
-  if (!app) return { state: "absent" };
-  return { state: kind === "owned" ? "owned" : "adoptable", objectId: app.id, appId: app.appId };
+function permissionRef(p: ResolvedPermission): PermissionRef {
+  return { resourceName: p.resourceName, resourceAppId: p.resourceAppId, value: p.value, appRoleId: p.appRoleId };
 }
 
-function requiredAccessFor(permissions: readonly { resourceAppId: string; appRoleId: string | undefined }[]): RequiredResourceAccess[] {
+function requiredAccessFor(permissions: readonly ResolvedPermission[]): RequiredResourceAccess[] {
   const byResource = new Map<string, RequiredResourceAccess>();
   for (const p of permissions) {
     if (!p.appRoleId) continue;
@@ -112,35 +118,30 @@ function requiredAccessFor(permissions: readonly { resourceAppId: string; appRol
 }
 
 /** Adds missing permission entries to requiredResourceAccess (never removes any) and fixes the audience. */
-function planApplicationUpdate(app: ObservedApp, desired: RequiredResourceAccess[]): Action | undefined {
+function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedPermission[]): Action | undefined {
   const reasons: string[] = [];
+  const addedPermissions: PermissionRef[] = [];
   const merged: RequiredResourceAccess[] = app.requiredResourceAccess.map((r) => ({ resourceAppId: r.resourceAppId, resourceAccess: [...r.resourceAccess] }));
-  for (const want of desired) {
-    let entry = merged.find((r) => r.resourceAppId === want.resourceAppId);
+  for (const p of permissions) {
+    if (!p.appRoleId) continue;
+    let entry = merged.find((r) => r.resourceAppId === p.resourceAppId);
     if (!entry) {
-      entry = { resourceAppId: want.resourceAppId, resourceAccess: [] };
+      entry = { resourceAppId: p.resourceAppId, resourceAccess: [] };
       merged.push(entry);
     }
-    for (const access of want.resourceAccess) {
-      if (!entry.resourceAccess.some((a) => a.id === access.id && a.type === access.type)) {
-        entry.resourceAccess.push(access);
-        reasons.push(`list API permission ${access.id} (${want.resourceAppId})`);
-      }
+    if (!entry.resourceAccess.some((a) => a.id === p.appRoleId && a.type === "Role")) {
+      entry.resourceAccess.push({ id: p.appRoleId, type: "Role" });
+      addedPermissions.push(permissionRef(p));
+      reasons.push(`list API permission ${p.resourceName} / ${p.value}`);
     }
   }
   const changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string } = {};
-  if (reasons.length > 0) changes.requiredResourceAccess = merged;
+  if (addedPermissions.length > 0) changes.requiredResourceAccess = merged;
   if (app.signInAudience !== SINGLE_TENANT) {
     changes.signInAudience = SINGLE_TENANT;
     reasons.push(`signInAudience ${app.signInAudience ?? "unset"} → ${SINGLE_TENANT}`);
   }
-  return reasons.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, reasons };
-}
-
-function describeAssignment(resourceId: string, appRoleId: string, resourceDisplayName: string | undefined, observed: ObservedState): string {
-  const resource = Object.values(observed.resources).find((r) => r?.id === resourceId);
-  const role = resource?.appRoles.find((r) => r.id === appRoleId);
-  return `${resource?.displayName ?? resourceDisplayName ?? resourceId} / ${role?.value ?? appRoleId}`;
+  return reasons.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, addedPermissions, reasons };
 }
 
 /** True when apply has nothing to do and status has nothing to report. */

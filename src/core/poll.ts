@@ -1,5 +1,6 @@
 /**
- * The one bounded wait for "written but not yet readable" (graph.md §7). Polls with exponential
+ * The one bounded wait for "written but not yet readable" ("Designing for eventual consistency for
+ * Microsoft Entra", Microsoft identity developer blog). Polls with exponential
  * backoff until `read` returns a value; the error names what it was waiting for.
  */
 import type { Clock } from "../shared/clock.js";

@@ -28,6 +28,8 @@ function needsFor(action: Action): Need | undefined {
     case "create-service-principal":
     case "create-resource-service-principal":
       return { scopes: ["Application.ReadWrite.All"], roles: APP_ADMINS, why: "manage app registrations" };
+    case "delete-application":
+      return { scopes: ["Application.ReadWrite.All"], roles: APP_ADMINS, why: "delete app registrations" };
     case "grant-app-role":
       return action.resourceAppId === GRAPH_APP_ID
         ? { scopes: ["AppRoleAssignment.ReadWrite.All"], roles: PRIVILEGED, why: "grant admin consent for Microsoft Graph permissions" }

@@ -6,7 +6,7 @@
 import { InputError } from "../shared/errors.js";
 import { didYouMean } from "../shared/text.js";
 import type { PermissionSpec } from "./profiles.js";
-import type { ObservedState, RoleDefinition } from "./types.js";
+import type { AppRoleAssignment, ObservedState, PermissionRef, RoleAssignment, RoleDefinition, RoleRef } from "./types.js";
 import { FALLBACK_APP_ROLE_IDS } from "./well-known.js";
 
 export interface ResolvedPermission extends PermissionSpec {
@@ -50,4 +50,22 @@ export function resolveRole(name: string, definitions: readonly RoleDefinition[]
 export function roleMatches(roleDefinitionId: string, definition: RoleDefinition): boolean {
   const id = roleDefinitionId.toLowerCase();
   return id === definition.id.toLowerCase() || id === definition.templateId.toLowerCase();
+}
+
+/** An observed grant by name: resource display name and app role value, ids kept alongside. */
+export function grantedPermission(assignment: AppRoleAssignment, observed: ObservedState): PermissionRef {
+  const resource = Object.values(observed.resources).find((r) => r?.id === assignment.resourceId);
+  const role = resource?.appRoles.find((r) => r.id === assignment.appRoleId);
+  return {
+    resourceName: resource?.displayName ?? assignment.resourceDisplayName ?? assignment.resourceId,
+    resourceAppId: resource?.appId ?? "",
+    value: role?.value ?? assignment.appRoleId,
+    appRoleId: assignment.appRoleId,
+  };
+}
+
+/** An observed directory role assignment by name (the id when the tenant does not say). */
+export function assignedRole(assignment: RoleAssignment, definitions: readonly RoleDefinition[]): RoleRef {
+  const definition = definitions.find((d) => roleMatches(assignment.roleDefinitionId, d));
+  return { roleName: definition?.displayName ?? assignment.roleDefinitionId, roleDefinitionId: assignment.roleDefinitionId };
 }

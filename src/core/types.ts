@@ -114,13 +114,31 @@ export interface ObserveHints {
   servicePrincipalId?: string | undefined;
 }
 
+/** An application permission by name and by id: text output shows the names, --json carries both. */
+export interface PermissionRef {
+  resourceName: string;
+  resourceAppId: string;
+  value: string;
+  /** Undefined only when the resource service principal is created in the same run. */
+  appRoleId: string | undefined;
+}
+
+/** A directory role by name and by the id Graph assigns it with. */
+export interface RoleRef {
+  roleName: string;
+  roleDefinitionId: string;
+}
+
 export type Action =
   | { kind: "create-resource-service-principal"; resourceAppId: string; resourceName: string }
   | {
       kind: "create-application";
       displayName: string;
       uniqueName: string;
+      signInAudience: "AzureADMyOrg";
       tags: string[];
+      /** The API permissions the new app will list (what requiredResourceAccess says, by name). */
+      permissions: PermissionRef[];
       requiredResourceAccess: RequiredResourceAccess[];
     }
   | { kind: "adopt-application"; appObjectId: string; appId: string; tags: string[] }
@@ -128,6 +146,9 @@ export type Action =
       kind: "update-application";
       appObjectId: string;
       changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string };
+      /** API permissions added to the app's list (existing entries are kept). */
+      addedPermissions: PermissionRef[];
+      /** One line per change, with names rather than ids. */
       reasons: string[];
     }
   | {
@@ -140,15 +161,21 @@ export type Action =
       path?: string | undefined;
     }
   | { kind: "create-service-principal" }
+  | ({ kind: "grant-app-role" } & PermissionRef)
+  | ({ kind: "assign-directory-role" } & RoleRef)
   | {
-      kind: "grant-app-role";
-      resourceAppId: string;
-      resourceName: string;
-      value: string;
-      /** Undefined only when the resource service principal is created in the same run. */
-      appRoleId: string | undefined;
-    }
-  | { kind: "assign-directory-role"; roleName: string; roleDefinitionId: string };
+      kind: "delete-application";
+      appObjectId: string;
+      appId: string;
+      displayName: string;
+      /** What Graph deletes together with the app, as observed: a destroy plan says all of it. */
+      cascade: {
+        servicePrincipalId: string | undefined;
+        permissions: PermissionRef[];
+        roles: RoleRef[];
+        certificates: string[];
+      };
+    };
 
 export type ActionKind = Action["kind"];
 
@@ -163,12 +190,19 @@ export type AppStatus =
   | { state: "owned"; objectId: string; appId: string }
   | { state: "adoptable"; objectId: string; appId: string };
 
+/** What a plan is for: onboarding (plan, apply, status) or taking the onboarding away (remove). */
+export type PlanMode = "apply" | "destroy";
+
 export interface Plan {
   formatVersion: 1;
+  mode: PlanMode;
   tenant: { id: string; displayName: string; initialDomain: string };
   app: { displayName: string; uniqueName: string; profile: string } & AppStatus & { servicePrincipalId?: string | undefined };
-  /** The certificate the platform signs in with: on the app, to be added by apply, or not held by us. */
-  certificate: { state: "present" | "pending" | "not-held"; thumbprint: string | undefined };
+  /**
+   * The certificate the platform signs in with: on the app, to be added by apply, not held by us,
+   * or none (a destroy plan).
+   */
+  certificate: { state: "present" | "pending" | "not-held" | "none"; thumbprint: string | undefined };
   actions: Action[];
   /** Drift apply leaves alone; `status` reports it. */
   findings: Finding[];
@@ -177,3 +211,17 @@ export interface Plan {
   /** One line per managed thing already in the desired state. */
   unchanged: string[];
 }
+
+export type ActionOutcome = "created" | "updated" | "deleted" | "already-existed" | "already-gone";
+
+export interface ActionResult {
+  action: Action;
+  outcome: ActionOutcome;
+  /** Human detail: ids created, files written. */
+  detail: string;
+}
+
+export type ExecutionEvent =
+  | { type: "action-started"; action: Action }
+  | { type: "action-done"; result: ActionResult }
+  | { type: "action-failed"; action: Action; error: unknown };

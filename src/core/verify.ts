@@ -6,10 +6,11 @@
  */
 import { decodeTokenClaims } from "../shared/jwt.js";
 import type { TokenClaims } from "../shared/jwt.js";
-import type { Graph } from "../graph/types.js";
+import type { Graph, GraphRequest } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import type { Profile } from "./profiles.js";
+import { appChecks } from "./requests.js";
 import { EXCHANGE_APP_ID, EXCHANGE_RESOURCE, GRAPH_APP_ID, GRAPH_RESOURCE, ROLE_TEMPLATE } from "./well-known.js";
 
 export interface VerifyCheck {
@@ -77,10 +78,8 @@ async function runChecks(app: AppSignIn, profile: Profile): Promise<VerifyCheck[
     });
   }
   if (graphClaims) {
-    await callCheck(app.graph, "/organization?$select=id", "Graph read: GET /organization", checks);
-    if (graphValues.includes("AccessReview.Read.All")) {
-      await callCheck(app.graph, "/identityGovernance/accessReviews/definitions?$top=1", "Graph read: GET access review definitions", checks);
-    }
+    await callCheck(app.graph, appChecks.organization(), checks);
+    if (graphValues.includes("AccessReview.Read.All")) await callCheck(app.graph, appChecks.accessReviews(), checks);
   }
   if (wantsExchange) {
     const values = profile.permissions.filter((p) => p.resourceAppId === EXCHANGE_APP_ID).map((p) => p.value);
@@ -113,9 +112,10 @@ async function tokenCheck(app: AppSignIn, resource: string, label: string, wante
   return claims;
 }
 
-async function callCheck(graph: Graph, url: string, name: string, checks: VerifyCheck[]): Promise<void> {
+async function callCheck(graph: Graph, request: GraphRequest, checks: VerifyCheck[]): Promise<void> {
+  const name = request.operation;
   try {
-    const response = await graph.send({ method: "GET", url, operation: name, accept: [401, 403] });
+    const response = await graph.send(request);
     const ok = response.status >= 200 && response.status < 300;
     checks.push({ name, ok, detail: ok ? `${response.status}` : `${response.status}: access denied`, mayPassLater: !ok });
   } catch (error) {

@@ -3,6 +3,8 @@
  * here: they are resolved by name at run time (see plan.ts), because third-party lists get them
  * wrong. The only ids kept are fallbacks for a resource whose service principal does not exist yet.
  */
+import { CLOUD } from "./requests.js";
+
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 export const EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
 
@@ -25,7 +27,7 @@ export const FALLBACK_APP_ROLE_IDS: Readonly<Record<string, Readonly<Record<stri
   [EXCHANGE_APP_ID]: { "Exchange.ManageAsApp": "dc50a0fb-09a3-484d-be87-e023b12c6440" },
 };
 
-/** Built-in directory role template ids (graph.md §4.4), used to read the admin's `wids` claim. */
+/** Built-in directory role template ids ("Microsoft Entra built-in roles", Microsoft Learn), used to read the admin's `wids` claim. */
 export const ROLE_TEMPLATE = {
   globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
   privilegedRoleAdministrator: "e8611ab8-c189-46e8-94e1-60213ab1f814",
@@ -50,9 +52,11 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = {
 export const DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 
 /**
- * The least delegated scopes that do the whole job (graph.md §6): apps and service principals,
- * app role assignments (Application.Read.All is implied by Application.ReadWrite.All), and
- * directory role assignments. User.Read lets /organization return the initial domain.
+ * The least delegated scopes that do the whole job (the "Permissions" section of each call's Graph
+ * v1.0 reference page, e.g. "Upsert application", "Grant an appRoleAssignment for a service
+ * principal", "Create unifiedRoleAssignment"): apps and service principals, app role assignments
+ * (Application.Read.All is implied by Application.ReadWrite.All), and directory role assignments.
+ * User.Read lets /organization return the initial domain ("Get organization").
  */
 export const DELEGATED_SCOPES = [
   "Application.ReadWrite.All",
@@ -61,9 +65,10 @@ export const DELEGATED_SCOPES = [
   "User.Read",
 ] as const;
 
-export const GRAPH_RESOURCE = "https://graph.microsoft.com";
-export const EXCHANGE_RESOURCE = "https://outlook.office365.com";
-export const PUBLIC_AUTHORITY = "https://login.microsoftonline.com";
+/** The resource URIs and authority of the cloud the tool talks to (see CLOUD in requests.ts). */
+export const GRAPH_RESOURCE = CLOUD.graph;
+export const EXCHANGE_RESOURCE = CLOUD.exchange;
+export const PUBLIC_AUTHORITY = CLOUD.authority;
 
 /** Marks apps this tool owns: set on create (with uniqueName) and on --adopt. */
 export const OWNER_TAG_PREFIX = "entra-onboard:";

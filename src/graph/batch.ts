@@ -1,6 +1,8 @@
 /**
- * JSON $batch (graph.md §9.1), built by hand: the SDK's BatchRequestContent keeps "/v1.0" in inner
- * URLs, which Graph rejects (dependencies.md trap 6). Items are judged one by one exactly like
+ * JSON $batch ("Combine multiple HTTP requests using JSON batching", Microsoft Graph docs), built by
+ * hand: inner request URLs must be relative to the version root ("/users", not "/v1.0/users"), and
+ * @microsoft/microsoft-graph-client 3.0.7's BatchRequestContent keeps "/v1.0" in them. At most 20
+ * requests per batch, answered in any order (matched by id). Items are judged one by one exactly like
  * send(); items Graph asks us to repeat go out again in a new, smaller batch after the longest wait.
  */
 import { AppError } from "../shared/errors.js";
@@ -88,7 +90,8 @@ export function createBatcher(exchange: Exchange, deps: RetryDeps): (requests: r
             return networkOutcome(error, operation, items.map((x) => x.request.method));
           }
           const envelope = isDict(answer.body) && Array.isArray(answer.body["responses"]) ? answer.body["responses"] : undefined;
-          // Graph's docs disagree on 200 vs 424 for a batch with failed items (graph.md §9.1): accept both.
+          // The JSON batching page answers 200 for a batch with failed items; the "Throttling and
+          // batching" section of "Microsoft Graph throttling guidance" says 424. Accept both.
           if (envelope === undefined || (answer.status !== 200 && answer.status !== 424)) {
             const outerRequest: GraphRequest = { method: "POST", url: "/$batch", operation };
             const verdict = classify(answer, outerRequest, deps.clock.now());

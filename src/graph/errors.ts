@@ -1,5 +1,6 @@
 /**
- * Reads Graph's error envelope without trusting its shape (graph.md §0.1): `message` may be a string
+ * Reads Graph's error envelope ("Microsoft Graph error responses and resource types") without
+ * trusting its shape, as go-azure-sdk's odata/errors.go does not either: `message` may be a string
  * or `{lang, value}`, `details` an array or a single object, the request id sits in `innerError`
  * (or `innererror`), and proxies in front of Graph may answer with HTML or plain text.
  */

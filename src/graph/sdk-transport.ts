@@ -1,7 +1,9 @@
 /**
  * One HTTP exchange with Graph through @microsoft/microsoft-graph-client, with our own middleware:
- * the SDK's AuthenticationHandler drops the token for non-Graph hosts (dependencies.md trap 5) and
- * its RetryHandler knows nothing about replication lag, so neither is used. RAW responses come back
+ * the SDK's AuthenticationHandler only attaches the token for Microsoft Graph hosts (its
+ * isGraphURL/isCustomHost check in msgraph-sdk-javascript's AuthenticationHandler.ts), which would
+ * drop it for the sandbox or a Graph mock, and its RetryHandler knows nothing about replication
+ * lag, so neither is used. RAW responses come back
  * unthrown for every status; we read status, headers and body ourselves.
  */
 import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
@@ -13,9 +15,11 @@ import type { HttpMethod } from "./types.js";
 /** The part of fetch we use; globalThis.fetch fits, and so does httpsFetch(). */
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<Response>;
 
+/**
+ * One HTTP exchange, for a debug trace. Only data fields: the logger that receives it supplies the
+ * level and message, so a JSON log line never carries two `level` or `msg` keys.
+ */
 export interface GraphLogEntry {
-  level: "debug";
-  msg: string;
   method: string;
   url: string;
   status?: number;
@@ -195,8 +199,6 @@ export function createExchange(options: {
     response.headers.forEach((value, key) => (headers[key.toLowerCase()] = value));
     const body = parseBody(await response.text(), headers["content-type"]);
     options.log?.({
-      level: "debug",
-      msg: "graph request",
       method: request.method,
       url: `${versionRoot}${path}`,
       status: response.status,

@@ -1,7 +1,11 @@
 /**
- * What Graph's answers mean, as data. Each signature names one known answer shape (graph.md §2, §3,
- * §4, §7) so requests can opt into "retry this" or "this means already done" by name, and so the
- * knowledge of Graph's wording lives in one table instead of in string checks across the code.
+ * What Graph's answers mean, as data. Each signature names one known answer shape so requests can
+ * opt into "retry this" or "this means already done" by name, and so the knowledge of Graph's
+ * wording lives in one table instead of in string checks across the code. Sources: "Microsoft Graph
+ * error responses and resource types", the Graph v1.0 reference pages of each call ("Create
+ * servicePrincipal", "Grant an appRoleAssignment for a service principal", "Create
+ * unifiedRoleAssignment"), and the messages terraform-provider-azuread and go-azure-sdk (public
+ * code) match on, for the answers the docs do not spell out.
  */
 import type { ExistsSignatureName, LagSignatureName } from "./types.js";
 import type { GraphErrorInfo } from "./errors.js";
@@ -23,10 +27,13 @@ export interface Signature<N extends string> {
 export type LagSignature = Signature<LagSignatureName>;
 export type ExistsSignature = Signature<ExistsSignatureName>;
 
-/** Throttling and transient server answers: retried for every request (graph.md §8). 500 is not. */
+/** Throttling and transient answers ("Microsoft Graph throttling guidance", "Microsoft Graph error responses and resource types"): retried for every request. 500 is not. */
 export const TRANSIENT_STATUSES: readonly number[] = [429, 503, 504];
 
-/** Answers Graph gives while a just-written object has not replicated yet (graph.md §7). */
+/**
+ * Answers Graph gives while a just-written object has not replicated yet ("Designing for eventual
+ * consistency for Microsoft Entra", Microsoft identity developer blog).
+ */
 export const LAG_SIGNATURES: readonly LagSignature[] = [
   {
     name: "no-backing-application",
@@ -44,14 +51,18 @@ export const LAG_SIGNATURES: readonly LagSignature[] = [
   // Any 404: Request_ResourceNotFound usually, but the code varies by endpoint.
   { name: "not-found", statuses: [404] },
   // The same "does not exist" text on a 400, as some writes answer for a referenced object that
-  // has not replicated yet (graph.md §0.1 lists the message; TF retries it on references).
+  // has not replicated yet (go-azure-sdk's odata/errors.go lists the message; terraform-provider-azuread
+  // retries it on references).
   { name: "not-found", statuses: [400], message: /does not exist or one of its queried reference-property objects are not present/i },
   { name: "msa-app-does-not-exist", statuses: [409], codes: ["Error_MsaAppDoesNotExist"] },
   { name: "failed-dependency", statuses: [424] },
   { name: "request-timeout", statuses: [408] },
 ];
 
-/** Answers that mean "what you asked to create is already there" (graph.md §2.1, §3.2, §4.1). */
+/**
+ * Answers that mean "what you asked to create is already there": a second service principal for
+ * the same appId, a repeated app role assignment, a repeated directory role assignment.
+ */
 export const EXISTS_SIGNATURES: readonly ExistsSignature[] = [
   {
     name: "duplicate-app-role-assignment",

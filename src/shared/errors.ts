@@ -7,6 +7,8 @@ export const ExitCode = {
   Failed: 1,
   InvalidInput: 2,
   PendingChanges: 3,
+  /** `plan` (or `remove --dry-run`): the signed-in admin cannot apply this plan; preflight would refuse. */
+  PreflightWouldRefuse: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -50,6 +52,9 @@ export class GraphRequestError extends AppError {
     this.operation = init.operation;
   }
 }
+
+/** The user answered something other than "yes" at the confirmation prompt (exit 1, like terraform). */
+export class AbortedError extends AppError {}
 
 /** A bounded wait ran out; the message says what it was waiting for. */
 export class TimeoutError extends AppError {}

@@ -31,7 +31,10 @@ export function didYouMean(wanted: string, candidates: readonly string[]): strin
   return best.length === 0 ? "" : ` Closest matches: ${best.map((b) => `'${b}'`).join(", ")}.`;
 }
 
-/** A slug safe for Graph's uniqueName (charset undocumented, graph.md §1.3: stay conservative). */
+/**
+ * A slug safe for Graph's uniqueName. The "application resource type" page (Graph v1.0 reference)
+ * documents uniqueName as an immutable alternate key but not its allowed characters: stay conservative.
+ */
 export function slug(text: string): string {
   const s = text
     .toLowerCase()

@@ -51,7 +51,7 @@ describe("--version and --help", () => {
     expect(r.code).toBe(0);
     for (const command of ["plan", "apply", "status", "remove", "verify", "sandbox"]) expect(r.stdout).toMatch(new RegExp(`entra-onboard ${command}\\b`));
     expect(r.stdout).toContain("Exit codes");
-    for (const code of ["0", "1", "2", "3"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, "m"));
+    for (const code of ["0", "1", "2", "3", "4"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, "m"));
   });
 
   it("the fast --help (rendered at build time) is exactly what yargs prints", async () => {
@@ -100,10 +100,21 @@ describe("entra-onboard sandbox (separate process)", () => {
 });
 
 describe("preflight refusal", () => {
-  it("an admin without Privileged Role Administrator: apply exits 1 naming the role, and nothing is created", async () => {
+  it("an admin without Privileged Role Administrator: plan exits 4 and status 3, both saying so at the top, apply exits 1 naming the role, and nothing is created", async () => {
     const sandbox = await startSandbox({ adminLacksPrivilegedRoleAdmin: true });
     try {
-      const r = await cli.run(["apply", "--yes", ...(await sandboxArgs(sandbox, cli.cwd))]);
+      const target = await sandboxArgs(sandbox, cli.cwd);
+      // plan says so first thing and exits 4: a script can tell it from a plan that will work.
+      const plan = await cli.run(["plan", "--detailed-exitcode", ...target]);
+      expect(plan.code, plan.stderr).toBe(4);
+      const firstLines = plan.stdout.split("\n").slice(0, 3).join("\n");
+      expect(firstLines).toContain("Preflight would refuse this plan");
+      expect(firstLines).toContain("Privileged Role Administrator");
+      // status keeps its drift exit code, and shows the same problems first.
+      const status = await cli.run(["status", ...target]);
+      expect(status.code, status.stderr).toBe(3);
+      expect(status.stdout.split("\n").slice(0, 3).join("\n")).toContain("Preflight would refuse this plan");
+      const r = await cli.run(["apply", "--yes", ...target]);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain("Privileged Role Administrator");
       const tenant = sandbox.fake.tenant(sandbox.tenants[0]!.id);
@@ -117,7 +128,7 @@ describe("preflight refusal", () => {
 
 describe("secrets", () => {
   it("no run in this file printed a token or key material", () => {
-    expect(cli.results.length).toBeGreaterThanOrEqual(5);
+    expect(cli.results.length).toBeGreaterThanOrEqual(7);
     expect(leakedSecrets(cli.allOutput())).toEqual([]);
   });
 });

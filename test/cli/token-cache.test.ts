@@ -84,7 +84,7 @@ describe("kept sign-in across CLI runs (plain file: the runner disables the OS k
     await cli.run(["logout"]);
     const again = await cli.run(["logout", "--json"]);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ formatVersion: 1, command: "logout", directory: cli.cacheDir, tenant: null, removed: [], kept: [] });
+    expect(JSON.parse(again.stdout)).toEqual({ schema: "entra-onboard/logout/v1", directory: cli.cacheDir, tenant: null, removed: [], kept: [] });
   });
 
   it("the in-process --sandbox keeps nothing (its authority is gone after the run)", async () => {

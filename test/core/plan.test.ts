@@ -139,4 +139,61 @@ describe("computePlan", () => {
     const roles = { name: "custom", permissions: [], roles: ["Global Raeder"] };
     expect(() => computePlan(desired({ profile: roles }), observed(), NOW)).toThrow(/Closest matches: 'Global Reader'/);
   });
+
+  it("a new app lists its API permissions by name, with the ids alongside", () => {
+    const create = computePlan(desired(), observed(), NOW).actions.find((a) => a.kind === "create-application");
+    expect(create?.kind === "create-application" && create.permissions).toEqual([
+      { resourceName: "Office 365 Exchange Online", resourceAppId: EXCHANGE_APP_ID, value: "Exchange.ManageAsApp", appRoleId: "role-exo" },
+      { resourceName: "Microsoft Graph", resourceAppId: GRAPH_APP_ID, value: "AccessReview.Read.All", appRoleId: "role-ar" },
+    ]);
+  });
+
+  it("an app missing a permission entry gets it added, described by name not id", () => {
+    const o = { ...converged(), candidates: [app({ keyCredentials: [key(held.thumbprint)], requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: "role-ar", type: "Role" }] }] })] };
+    const update = computePlan(desired(), o, NOW).actions.find((a) => a.kind === "update-application");
+    expect(update?.kind === "update-application" && update.reasons).toEqual(["list API permission Office 365 Exchange Online / Exchange.ManageAsApp"]);
+    expect(update?.kind === "update-application" && update.addedPermissions.map((p) => p.appRoleId)).toEqual(["role-exo"]);
+  });
+});
+
+describe("computePlan in destroy mode", () => {
+  const destroy = (d: DesiredState, o: ObservedState) => computePlan(d, o, NOW, "destroy");
+
+  it("plans one delete-application naming everything that goes with the app", () => {
+    const plan = destroy(desired(), converged());
+    expect(plan.mode).toBe("destroy");
+    expect(plan.actions).toEqual([
+      {
+        kind: "delete-application",
+        appObjectId: "app-obj",
+        appId: "11111111-1111-1111-1111-111111111111",
+        displayName: "Xops-App",
+        cascade: {
+          servicePrincipalId: "sp-app",
+          permissions: [
+            { resourceName: "Office 365 Exchange Online", resourceAppId: EXCHANGE_APP_ID, value: "Exchange.ManageAsApp", appRoleId: "role-exo" },
+            { resourceName: "Microsoft Graph", resourceAppId: GRAPH_APP_ID, value: "AccessReview.Read.All", appRoleId: "role-ar" },
+          ],
+          roles: [{ roleName: "Global Reader", roleDefinitionId: ROLE_TEMPLATE.globalReader }],
+          certificates: [held.thumbprint],
+        },
+      },
+    ]);
+    expect(plan.findings).toEqual([]);
+  });
+
+  it("nothing to delete when no app of ours exists", () => {
+    expect(destroy(desired(), observed()).actions).toEqual([]);
+  });
+
+  it("refuses a foreign same-name app, even with --adopt", () => {
+    const foreign = app({ uniqueName: null, tags: [] });
+    expect(() => destroy(desired(), observed({ candidates: [foreign] }))).toThrow(ForeignAppError);
+    expect(() => destroy(desired({ adopt: true }), observed({ candidates: [foreign] }))).toThrow(/Refusing to delete/);
+  });
+
+  it("an adopted app (our tag, no uniqueName) is ours to delete", () => {
+    const adopted = app({ uniqueName: null });
+    expect(destroy(desired(), observed({ candidates: [adopted] })).actions.map((a) => a.kind)).toEqual(["delete-application"]);
+  });
 });

@@ -5,8 +5,11 @@ import { EXCHANGE_APP_ID, GRAPH_APP_ID, ROLE_TEMPLATE } from "../../src/core/wel
 
 const T = ROLE_TEMPLATE;
 const ALL_SCOPES = "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All RoleManagement.ReadWrite.Directory User.Read";
+const destroy: Action[] = [
+  { kind: "delete-application", appObjectId: "o", appId: "a", displayName: "X", cascade: { servicePrincipalId: "sp", permissions: [], roles: [], certificates: [] } },
+];
 const fresh: Action[] = [
-  { kind: "create-application", displayName: "X", uniqueName: "x", tags: [], requiredResourceAccess: [] },
+  { kind: "create-application", displayName: "X", uniqueName: "x", signInAudience: "AzureADMyOrg", tags: [], permissions: [], requiredResourceAccess: [] },
   { kind: "grant-app-role", resourceAppId: GRAPH_APP_ID, resourceName: "Microsoft Graph", value: "AccessReview.Read.All", appRoleId: "r" },
   { kind: "grant-app-role", resourceAppId: EXCHANGE_APP_ID, resourceName: "Office 365 Exchange Online", value: "Exchange.ManageAsApp", appRoleId: "e" },
   { kind: "assign-directory-role", roleName: "Global Reader", roleDefinitionId: T.globalReader },
@@ -20,6 +23,9 @@ describe("preflightProblems", () => {
     { reason: "without the role-management scope", scp: "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All", wids: [T.globalAdministrator], want: [/RoleManagement\.ReadWrite\.Directory/] },
     { reason: "a token with neither scopes nor roles cannot be judged", want: [] },
     { reason: "nothing to do needs nothing", scp: "User.Read", wids: [], actions: [], want: [] },
+    { reason: "deleting the app needs an app admin role", scp: ALL_SCOPES, wids: [T.privilegedRoleAdministrator], actions: destroy, want: [/holds none of Global Administrator, Cloud Application Administrator, Application Administrator.*delete app registrations/] },
+    { reason: "deleting the app needs Application.ReadWrite.All", scp: "User.Read", wids: [T.cloudApplicationAdministrator], actions: destroy, want: [/Application\.ReadWrite\.All delegated scope.*delete app registrations/] },
+    { reason: "a Cloud Application Administrator can delete the app", scp: ALL_SCOPES, wids: [T.cloudApplicationAdministrator], actions: destroy, want: [] },
     { reason: "app-only token: judged by its application permissions", roles: ["Application.ReadWrite.All"], want: [/AppRoleAssignment\.ReadWrite\.All application permission.*Microsoft Graph/, /AppRoleAssignment\.ReadWrite\.All application permission.*Exchange/, /RoleManagement\.ReadWrite\.Directory application permission/] },
   ];
   for (const c of cases) {

@@ -1,10 +1,10 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { apply, plan, status } from "../../src/core/pipeline.js";
+import { apply, checkLocalInputs, plan, status } from "../../src/core/pipeline.js";
 import { GRAPH_APP_ID } from "../../src/core/well-known.js";
 import { createHarness } from "../support/harness.js";
-import { ACCESS_REVIEW, EXCHANGE_MANAGE, stateOf, useFakeTenantSuite } from "./helpers.js";
+import { ACCESS_REVIEW, BYO_THUMBPRINT, EXCHANGE_MANAGE, fixture, stateOf, useFakeTenantSuite } from "./helpers.js";
 
 const { msw, dirs } = useFakeTenantSuite();
 
@@ -51,6 +51,28 @@ describe("profile files", () => {
     expect(s.roles).toEqual(["Security Reader"]);
     const after = await plan(h.session(), { outDir: out, profile: path });
     expect(after.inSync).toBe(true);
+  });
+});
+
+describe("local inputs are read once", () => {
+  it("a desired state checked before sign-in is used as is: the profile and certificate files are not read again", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const inputs = await dirs.make("eo-inputs-");
+    const profile = join(inputs, "profile.yaml");
+    const certificate = join(inputs, "byo.cer");
+    await writeFile(profile, "permissions:\n  - Microsoft Graph / Directory.Read.All\nroles:\n  - Global Reader\n");
+    await writeFile(certificate, await readFile(fixture("byo.cer")));
+
+    const desired = await checkLocalInputs({ profile, certificate, outDir: out }, new Date(h.clock.now()));
+    // Gone before the run: a second read would fail with "Cannot read profile file".
+    await rm(inputs, { recursive: true });
+    const planned = await plan(h.session(), { desired, outDir: out });
+    expect(planned.plan.actions.filter((a) => a.kind === "grant-app-role").map((a) => a.kind === "grant-app-role" && a.value)).toEqual(["Directory.Read.All"]);
+    await apply(h.session(), { desired, outDir: out });
+    const s = stateOf(h);
+    expect(s.grants).toEqual([DIRECTORY_READ]);
+    expect(s.thumbprints).toEqual([BYO_THUMBPRINT]);
   });
 });
 

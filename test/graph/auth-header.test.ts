@@ -5,7 +5,8 @@ import { createGraph } from "../../src/graph/graph-client.js";
 import { realClock } from "../../src/shared/clock.js";
 
 // A real server, not msw: the point is what actually leaves the process for a non-Graph host
-// (the SDK's own AuthenticationHandler would drop the token here, dependencies.md trap 5).
+// (the SDK's own AuthenticationHandler only sends it to Microsoft Graph hosts: isGraphURL in
+// msgraph-sdk-javascript's middleware/AuthenticationHandler.ts).
 let server: Server;
 let root = "";
 const seen: { url: string | undefined; headers: IncomingHttpHeaders }[] = [];

@@ -60,7 +60,7 @@ describe("batch", () => {
     const results = await graph.batch(reads(25));
     expect(endpoint.posts.map((p) => p.length).sort()).toEqual([20, 5]);
     expect(results.map((r) => (r.body as { url: string }).url)).toEqual(reads(25).map((r) => r.url));
-    // Inner URLs stay relative to the version root (dependencies.md trap 6).
+    // Inner URLs stay relative to the version root ("Combine multiple HTTP requests using JSON batching").
     expect(endpoint.posts.flat().every((item) => !item.url.startsWith("/v1.0"))).toBe(true);
   });
 

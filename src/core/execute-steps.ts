@@ -4,15 +4,13 @@
  */
 import { toKeyCredential } from "../cert/key-credential.js";
 import type { CertificateInfo } from "../cert/types.js";
-import { odataString } from "../graph/odata.js";
 import type { Graph } from "../graph/types.js";
 import { GraphRequestError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
-import type { ActionResult } from "./execute.js";
 import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } from "./parse.js";
-import { reads } from "./observe.js";
 import { pollUntil } from "./poll.js";
-import type { Action, DesiredState, ResourceServicePrincipal } from "./types.js";
+import { reads, RESOURCE_SP_FIELDS, writes } from "./requests.js";
+import type { Action, ActionResult, DesiredState, ResourceServicePrincipal } from "./types.js";
 
 type Of<K extends Action["kind"]> = Extract<Action, { kind: K }>;
 
@@ -55,20 +53,14 @@ function requireSp(deps: StepDeps): string {
 /** Reads a service principal by appId, waiting while replication hides one we were told exists. */
 async function findServicePrincipal(deps: StepDeps, appId: string, what: string): Promise<Record<string, unknown>> {
   return pollUntil(deps.clock, `the ${what} service principal to become readable`, async () => {
-    const response = await deps.graph.send<Record<string, unknown>>(reads.servicePrincipal(appId, "id,appId,displayName,appRoles"));
+    const response = await deps.graph.send<Record<string, unknown>>(reads.servicePrincipal(appId, RESOURCE_SP_FIELDS));
     return response.status === 404 ? undefined : response.body;
   });
 }
 
 export const steps = {
   async createResourceServicePrincipal(action: Of<"create-resource-service-principal">, deps: StepDeps): Promise<ActionResult> {
-    const response = await deps.graph.send<Record<string, unknown>>({
-      method: "POST",
-      url: "/servicePrincipals",
-      body: { appId: action.resourceAppId },
-      operation: `create service principal for ${action.resourceName}`,
-      existsOn: ["duplicate-service-principal"],
-    });
+    const response = await deps.graph.send<Record<string, unknown>>(writes.createResourceServicePrincipal(action.resourceAppId, action.resourceName));
     const body = response.alreadyExists ? await findServicePrincipal(deps, action.resourceAppId, action.resourceName) : response.body;
     const sp = parseResourceSp(body);
     deps.context.resources[action.resourceAppId] = sp;
@@ -77,19 +69,7 @@ export const steps = {
 
   async createApplication(action: Of<"create-application">, deps: StepDeps): Promise<ActionResult> {
     // Upsert by uniqueName: a re-run, a crashed run or a concurrent run can never make a second app.
-    const response = await deps.graph.send<Record<string, unknown>>({
-      method: "PATCH",
-      url: `/applications(uniqueName='${odataString(action.uniqueName)}')`,
-      headers: { Prefer: "create-if-missing" },
-      body: {
-        displayName: action.displayName,
-        signInAudience: "AzureADMyOrg",
-        requiredResourceAccess: action.requiredResourceAccess,
-        tags: action.tags,
-      },
-      operation: `create application ${action.displayName}`,
-      retryOn: ["msa-app-does-not-exist"],
-    });
+    const response = await deps.graph.send<Record<string, unknown>>(writes.upsertApplication(action));
     if (response.status === 201 && response.body) {
       const app = parseApplication(response.body);
       deps.context.app = { id: app.id, appId: app.appId, keyCredentials: app.keyCredentials.map((k) => k.raw) };
@@ -105,24 +85,12 @@ export const steps = {
   },
 
   async adoptApplication(action: Of<"adopt-application">, deps: StepDeps): Promise<ActionResult> {
-    await deps.graph.send({
-      method: "PATCH",
-      url: `/applications/${action.appObjectId}`,
-      body: { tags: action.tags },
-      operation: `mark application ${action.appId} as managed by entra-onboard`,
-      retryOn: ["not-found", "msa-app-does-not-exist"],
-    });
+    await deps.graph.send(writes.tagApplication(action.appObjectId, action.appId, action.tags));
     return { action, outcome: "updated", detail: `tagged ${deps.desired.ownerTag}` };
   },
 
   async updateApplication(action: Of<"update-application">, deps: StepDeps): Promise<ActionResult> {
-    await deps.graph.send({
-      method: "PATCH",
-      url: `/applications/${action.appObjectId}`,
-      body: action.changes,
-      operation: `update application ${deps.desired.displayName}`,
-      retryOn: ["not-found", "msa-app-does-not-exist"],
-    });
+    await deps.graph.send(writes.updateApplication(action.appObjectId, deps.desired.displayName, action.changes));
     return { action, outcome: "updated", detail: action.reasons.join("; ") };
   },
 
@@ -136,15 +104,9 @@ export const steps = {
     for (let attempt = 1; ; attempt++) {
       const present = app.keyCredentials.some((k) => typeof k.customKeyIdentifier === "string" && thumbprintFromCustomKeyIdentifier(k.customKeyIdentifier) === certificate.thumbprint);
       if (present) return { action, outcome: "already-existed", detail: `thumbprint ${certificate.thumbprint}` };
-      const keyCredentials = [...app.keyCredentials, toKeyCredential(certificate, now, `entra-onboard ${certificate.thumbprint.slice(0, 8)}`)];
+      const added = toKeyCredential(certificate, now, `entra-onboard ${certificate.thumbprint.slice(0, 8)}`);
       try {
-        await deps.graph.send({
-          method: "PATCH",
-          url: `/applications/${app.id}`,
-          body: { keyCredentials },
-          operation: `add certificate ${certificate.thumbprint} to ${deps.desired.displayName}`,
-          retryOn: ["not-found", "msa-app-does-not-exist"],
-        });
+        await deps.graph.send(writes.setKeyCredentials(app.id, deps.desired.displayName, certificate.thumbprint, app.keyCredentials, added));
         break;
       } catch (error) {
         const raced = error instanceof GraphRequestError && error.status === 400 && /KeyCredential|credential with KeyId/i.test(error.message);
@@ -157,14 +119,7 @@ export const steps = {
 
   async createServicePrincipal(action: Of<"create-service-principal">, deps: StepDeps): Promise<ActionResult> {
     const app = requireApp(deps);
-    const response = await deps.graph.send<Record<string, unknown>>({
-      method: "POST",
-      url: "/servicePrincipals",
-      body: { appId: app.appId },
-      operation: `create service principal for ${deps.desired.displayName}`,
-      retryOn: ["no-backing-application", "backing-application-not-local"],
-      existsOn: ["duplicate-service-principal"],
-    });
+    const response = await deps.graph.send<Record<string, unknown>>(writes.createServicePrincipal(app.appId, deps.desired.displayName));
     const body = response.alreadyExists ? await findServicePrincipal(deps, app.appId, deps.desired.displayName) : response.body;
     const id = typeof body?.id === "string" ? body.id : undefined;
     if (!id) throw new Error("Bad API response: service principal without id");
@@ -179,28 +134,20 @@ export const steps = {
     // Resolve by value against the resource SP itself (it may have been created in this run).
     const appRoleId = action.appRoleId ?? resource.appRoles.find((r) => r.value === action.value && r.allowedMemberTypes.includes("Application"))?.id;
     if (!appRoleId) throw new Error(`${action.resourceName} has no application permission ${action.value}`);
-    const response = await deps.graph.send({
-      method: "POST",
-      url: `/servicePrincipals/${resource.id}/appRoleAssignedTo`,
-      body: { principalId, resourceId: resource.id, appRoleId },
-      operation: `grant admin consent for ${action.resourceName} / ${action.value}`,
-      retryOn: ["not-found", "not-a-valid-reference-update"],
-      existsOn: ["duplicate-app-role-assignment"],
-    });
+    const response = await deps.graph.send(writes.grantAppRole({ principalId, resourceSpId: resource.id, appRoleId, label: `${action.resourceName} / ${action.value}` }));
     return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: `${action.resourceName} / ${action.value}` };
   },
 
   async assignDirectoryRole(action: Of<"assign-directory-role">, deps: StepDeps): Promise<ActionResult> {
     const principalId = requireSp(deps);
-    const response = await deps.graph.send({
-      method: "POST",
-      url: "/roleManagement/directory/roleAssignments",
-      body: { "@odata.type": "#microsoft.graph.unifiedRoleAssignment", principalId, roleDefinitionId: action.roleDefinitionId, directoryScopeId: "/" },
-      operation: `assign directory role ${action.roleName}`,
-      retryOn: ["not-found", "not-a-valid-reference-update"],
-      existsOn: ["duplicate-role-assignment"],
-    });
+    const response = await deps.graph.send(writes.assignDirectoryRole(principalId, action.roleDefinitionId, action.roleName));
     return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: action.roleName };
+  },
+
+  async deleteApplication(action: Of<"delete-application">, deps: StepDeps): Promise<ActionResult> {
+    const response = await deps.graph.send(writes.deleteApplication(action.appObjectId, action.appId, action.displayName));
+    const gone = response.status === 404;
+    return { action, outcome: gone ? "already-gone" : "deleted", detail: `appId ${action.appId}${gone ? " (already gone)" : ", with its service principal"}` };
   },
 };
 

@@ -1,30 +1,48 @@
 /** `entra-onboard sandbox`: serve simulated tenants on loopback until interrupted. */
-import { writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startSandbox } from "../sandbox/server.js";
-import { ExitCode, InputError } from "../shared/errors.js";
-import type { CliContext } from "./context.js";
+import { ExitCode, InputError } from "../../shared/errors.js";
+import type { CliContext } from "../context.js";
+import { outputOptions, type ArgsOf, type CommandOf } from "../options.js";
 
-export interface SandboxCommandArgs {
-  port: number;
-  tenants: number;
-  latency: number;
-  lag: number;
-  throttle: number;
-  failRate: number;
-  adminWithoutPra: boolean;
-  caFile?: string | undefined;
-  verbose: boolean;
+export const sandboxCommandOptions = {
+  port: { type: "number", default: 0, describe: "Port on 127.0.0.1 (0 = a free port)" },
+  tenants: { type: "number", default: 1, describe: "How many simulated tenants" },
+  latency: { type: "number", default: 0, describe: "Milliseconds added to every Graph request" },
+  lag: { type: "number", default: 0, describe: "Replication delay in ms: new/changed objects stay invisible or stale this long" },
+  throttle: { type: "number", default: 0, describe: "Probability (0-1) of a 429 with Retry-After" },
+  "fail-rate": { type: "number", default: 0, describe: "Probability (0-1) of a 503" },
+  "admin-without-pra": { type: "boolean", default: false, describe: "The simulated admin lacks Privileged Role Administrator (shows the preflight refusal)" },
+  "ca-file": { type: "string", describe: "Where to write the sandbox CA certificate (default: in the OS temp directory)" },
+  verbose: outputOptions.verbose,
+} as const;
+
+export type SandboxCommandArgs = ArgsOf<typeof sandboxCommandOptions>;
+
+export function sandboxCommand(ctx: CliContext): CommandOf<typeof sandboxCommandOptions> {
+  return {
+    command: "sandbox",
+    describe: "Start a local simulated Entra tenant (Graph + sign-in) on loopback until Ctrl-C",
+    builder: (y) => y.options(sandboxCommandOptions),
+    handler: async (args) => {
+      ctx.exitCode = await runSandbox(args, ctx);
+    },
+  };
 }
 
-export async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<number> {
+function checkKnobs(args: SandboxCommandArgs): void {
   const problems: string[] = [];
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) problems.push("--port must be 0-65535");
   if (!Number.isInteger(args.tenants) || args.tenants < 1 || args.tenants > 500) problems.push("--tenants must be 1-500");
   for (const [name, v] of [["--throttle", args.throttle], ["--fail-rate", args.failRate]] as const) if (!(v >= 0 && v <= 1)) problems.push(`${name} must be between 0 and 1`);
   for (const [name, v] of [["--latency", args.latency], ["--lag", args.lag]] as const) if (!(v >= 0)) problems.push(`${name} must be ≥ 0 ms`);
   if (problems.length > 0) throw new InputError(`${problems.join("; ")}.`);
+}
+
+async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<number> {
+  checkKnobs(args);
+  const { writeFile } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { startSandbox } = await import("../../sandbox/server.js");
   const sandbox = await startSandbox({
     port: args.port,
     tenants: args.tenants,

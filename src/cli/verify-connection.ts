@@ -1,6 +1,7 @@
 /**
- * `verify` and `apply --verify`: sign in as the onboarded app with the certificate and key kept in
- * --out, and report each check. Needs the private key, which only a generated certificate has.
+ * The shared part of `verify` and `apply --verify`: find the onboarding's connection.json, and
+ * sign in as the app with the certificate and key kept in --out to run the checks. Needs the
+ * private key, which only a generated certificate has.
  */
 import { readFile, readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -8,23 +9,14 @@ import type { Logger } from "pino";
 import { appSignInFactory } from "../auth/app-sign-in.js";
 import { readHeldCertificate, readPrivateKeyPem } from "../cert/files.js";
 import { CONNECTION_FILE, type ConnectionFile } from "../core/local-state.js";
-import { resolveProfile } from "../core/profiles.js";
+import type { Profile } from "../core/profiles.js";
 import { verifyApp, type VerifyReport } from "../core/verify.js";
 import { PUBLIC_AUTHORITY } from "../core/well-known.js";
 import { realClock } from "../shared/clock.js";
-import { AppError, ExitCode, InputError } from "../shared/errors.js";
-import type { CliContext } from "./context.js";
-import type { Endpoint } from "./runtime.js";
+import { AppError, InputError } from "../shared/errors.js";
+import type { Endpoint } from "./endpoint.js";
 
-export interface VerifyArgs {
-  profile: string;
-  json: boolean;
-  out?: string | undefined;
-  tenant?: string | undefined;
-  waitSeconds?: number | undefined;
-}
-
-export async function verifyConnection(connection: ConnectionFile, args: VerifyArgs, ctx: CliContext, logger: Logger, endpoint: Endpoint): Promise<number> {
+export async function verifyConnection(connection: ConnectionFile, profile: Profile, endpoint: Endpoint, logger: Logger, waitSeconds: number): Promise<VerifyReport> {
   if (!connection.certificate?.keyPath) {
     throw new InputError("verify signs in as the app and needs its private key, which entra-onboard only has for certificates it generated. With --certificate the platform holds the key: verify from the platform instead.");
   }
@@ -47,24 +39,17 @@ export async function verifyConnection(connection: ConnectionFile, args: VerifyA
     clock,
   });
   logger.info(`verifying: signing in as app ${connection.appId} with certificate ${held.thumbprint}`);
-  const report = await verifyApp({
+  return verifyApp({
     signIn,
-    profile: await resolveProfile(args.profile),
+    profile,
     clock,
-    maxWaitMs: (args.waitSeconds ?? 180) * 1000,
+    maxWaitMs: waitSeconds * 1000,
     onAttempt: (attempt, failing) => logger.info(`verify attempt ${attempt}: ${failing.length} check(s) not passing yet (propagation can take minutes); retrying`),
   });
-  ctx.stdout(args.json ? `${JSON.stringify({ formatVersion: 1, simulated: endpoint.simulated, ...report })}\n` : renderReport(report));
-  return report.ok ? ExitCode.Success : ExitCode.Failed;
-}
-
-function renderReport(report: VerifyReport): string {
-  const lines = report.checks.map((c) => `  ${c.ok ? "pass" : "FAIL"}  ${c.name}: ${c.detail}${!c.ok && c.mayPassLater ? " (may be propagation delay: retry in a few minutes)" : ""}`);
-  return `Verify (signed in as the app, ${report.attempts} attempt(s)):\n${lines.join("\n")}\n${report.ok ? "All checks passed." : "Some checks failed."}\n`;
 }
 
 /** The connection.json to verify: --out, else ./entra-onboard-out/<--tenant>, else the only one there. */
-export async function findConnection(args: VerifyArgs): Promise<ConnectionFile> {
+export async function findConnection(args: { out?: string | undefined; tenant?: string | undefined }): Promise<ConnectionFile> {
   let dir = args.out;
   if (!dir && args.tenant) dir = resolve("entra-onboard-out", args.tenant);
   if (!dir) {

@@ -1,0 +1,35 @@
+/**
+ * From parsed arguments to the library's options. The desired state is built here ONCE, before
+ * sign-in (a typo never costs an interactive login), and handed to the library as `desired`, so
+ * the profile and certificate files are not read again.
+ */
+import type { Logger } from "pino";
+import { checkLocalInputs, type OnboardOptions } from "../core/desired.js";
+import type { DesiredState } from "../core/types.js";
+import type { appOptions, ArgsOf, certificateOptions, connectionOptions } from "./options.js";
+import { logEvent } from "./render/progress.js";
+
+export type AppArgs = ArgsOf<typeof appOptions> & Partial<ArgsOf<typeof certificateOptions>> & Pick<ArgsOf<typeof connectionOptions>, "tenant">;
+
+/** Checks every local input and reads the profile and certificate files: the desired state. */
+export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
+  return checkLocalInputs(
+    {
+      name: args.name,
+      profile: args.profile,
+      certificate: args.certificate,
+      addCertificate: args.addCertificate,
+      keySize: args.keySize,
+      validityDays: args.validityDays,
+      adopt: args.adopt,
+      appId: args.appId,
+      outDir: args.out,
+    },
+    new Date(),
+  );
+}
+
+/** The run options for the library: the desired state already built, where to keep files, progress. */
+export function runOptions(args: AppArgs, desired: DesiredState, logger: Logger): OnboardOptions {
+  return { desired, outDir: args.out, tenant: args.tenant, onEvent: (event) => logEvent(event, logger) };
+}

@@ -1,0 +1,46 @@
+/**
+ * The end of apply for people: what was done, what apply left alone, and the connection details
+ * the platform's "Link a new Microsoft Account" form asks for. The summary never says the tenant
+ * "matches" while anything is reported above it. Data in, string out; no I/O.
+ */
+import type { ApplyResult } from "../../core/pipeline.js";
+import { differenceNotes } from "./plan.js";
+import type { Style } from "./style.js";
+
+export function renderApply(result: ApplyResult, s: Style): string {
+  const c = result.connection;
+  const { findings, warnings } = result.finalPlan;
+  const out: string[] = [];
+  if (result.simulated) out.push(s.warn("Simulated tenant (local sandbox): these ids exist only in the sandbox, not in Entra."));
+  for (const w of warnings) out.push(s.warn(`Warning: ${w}`));
+  if (findings.length > 0) {
+    out.push("Drift that apply leaves alone:");
+    for (const f of findings) out.push(s.warn(`  ! ${f.message}`));
+  }
+  out.push(s.bold(summary(result)));
+  out.push("", "Connection details for the platform's \"Link a new Microsoft Account\" form:");
+  const rows: [string, string][] = [
+    ["Friendly name", c.friendlyName],
+    ["Tenant ID", c.tenantId],
+    ["Application ID", c.appId],
+    ["Organisation name", c.organization],
+  ];
+  if (c.certificate) {
+    rows.push(["Certificate (.cer)", c.certificate.cerPath ?? ""], ["Thumbprint (SHA-1)", c.certificate.thumbprint]);
+    if (c.certificate.keyPath) rows.push(["Private key", `${c.certificate.keyPath} (mode 0600, keep it secret)`]);
+  } else {
+    rows.push(["Certificate", "none held by entra-onboard (see the drift above)"]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  for (const [k, v] of rows) out.push(`  ${`${k}:`.padEnd(width)}${v}`);
+  out.push("", `Saved to ${c.connectionFile}`);
+  return `${out.join("\n")}\n`;
+}
+
+function summary(result: ApplyResult): string {
+  const notes = differenceNotes(result.finalPlan.findings.length, result.finalPlan.warnings.length);
+  if (!result.changed) return notes ? `No changes made. ${notes}` : "No changes: the tenant already matches the profile.";
+  const added = result.results.filter((r) => r.outcome === "created" || r.outcome === "already-existed").length;
+  const changed = result.results.filter((r) => r.outcome === "updated").length;
+  return `Apply complete: ${added} added, ${changed} changed. ${notes || "The tenant now matches the profile."}`;
+}

@@ -1,0 +1,57 @@
+/**
+ * What every command that talks to a tenant shares: the logger on stderr, the endpoint (cloud or
+ * sandbox), and sign-in. Loaded lazily by the command handlers, never by --help.
+ */
+import type { Logger } from "pino";
+import { defaultAuthMethod } from "../auth/sign-in.js";
+import { connect } from "../connect.js";
+import type { Session } from "../core/session.js";
+import { createLogger } from "../shared/log.js";
+import type { CliContext } from "./context.js";
+import { openEndpoint, type Endpoint, type EndpointArgs } from "./endpoint.js";
+import type { ArgsOf, connectionOptions, outputOptions } from "./options.js";
+import { useColor } from "./render/style.js";
+
+export type LogArgs = Pick<ArgsOf<typeof outputOptions>, "verbose" | "logFormat">;
+export type SessionArgs = ArgsOf<typeof connectionOptions> & EndpointArgs;
+
+export interface SignedIn {
+  session: Session;
+  endpoint: Endpoint;
+}
+
+export async function loggerFor(args: LogArgs, ctx: CliContext): Promise<Logger> {
+  const format = args.logFormat ?? (ctx.isInteractive ? "pretty" : "json");
+  return createLogger({ verbose: args.verbose, format, write: ctx.stderr, color: useColor(ctx) });
+}
+
+/** Opens the endpoint, signs in, runs `work`, and always tears the endpoint down afterwards. */
+export async function withSession<T>(args: SessionArgs, ctx: CliContext, logger: Logger, work: (signedIn: SignedIn) => Promise<T>): Promise<T> {
+  const provider = await openEndpoint(args, ctx, logger);
+  try {
+    const { endpoint } = provider;
+    const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));
+    const tokenCache = args.tokenCache !== false && !endpoint.throwawayAuthority;
+    logger.debug({ method, graphUrl: endpoint.graphUrl, tokenCache }, "signing in");
+    const session = await connect({
+      method,
+      tenant: args.tenant ?? endpoint.defaultTenant,
+      clientId: args.clientId,
+      graphUrl: endpoint.graphUrl,
+      authorityHost: endpoint.authorityHost,
+      ca: endpoint.ca,
+      env: ctx.env,
+      onDeviceCode: (message) => ctx.stderr(`${message}\n`),
+      tokenCache,
+      onTokenCache: (status) => logger.info(status.message),
+      onCacheNote: (note) => logger.debug(`token cache: ${note}`),
+      onRetry: (e) => logger.info({ operation: e.operation, attempt: e.attempt }, `waiting ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}`),
+      log: (entry) => logger.debug(entry, "graph request"),
+      simulated: endpoint.simulated,
+    });
+    logger.info(`signed in to tenant ${session.tenantId}${endpoint.simulated ? " (simulated sandbox tenant)" : ""}`);
+    return await work({ session, endpoint });
+  } finally {
+    await provider.close();
+  }
+}
