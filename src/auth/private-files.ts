@@ -4,10 +4,9 @@
  * leaves either the old or the new content, and the file is never readable by others, not even briefly.
  * On Windows, modes are ignored and the per-user profile directory's ACL does this job.
  */
-import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { chmod, lstat, mkdir, readdir, readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "../shared/atomic-file.js";
 import { InputError } from "../shared/errors.js";
 
 const PRIVATE_DIR_MODE = 0o700;
@@ -40,21 +39,8 @@ export async function readPrivateFile(path: string): Promise<string | undefined>
 }
 
 export async function writePrivateFile(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString("hex")}.tmp`);
-  // O_EXCL ("wx"): never open a file someone else planted; the mode applies from creation on.
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE_MODE);
-  try {
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  // Exclusive random temp file, mode 0600 from creation, fsync, rename (src/shared/atomic-file.ts).
+  await writeFileAtomic(path, text, { mode: PRIVATE_FILE_MODE, sync: true });
 }
 
 /** True when a file was removed. */

@@ -1,6 +1,7 @@
-import { X509Certificate, createPrivateKey, randomUUID } from "node:crypto";
-import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { X509Certificate, createPrivateKey } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../shared/atomic-file.js";
 import { InputError } from "../shared/errors.js";
 import { inspectCertificate } from "./inspect.js";
 import type { CertificateInfo, GeneratedCertificate } from "./types.js";
@@ -25,9 +26,9 @@ export async function writeCertificateFiles(
   try {
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
     // Key first: if we stop half-way, readHeldCertificate sees a key/cert mismatch and ignores both.
-    await writeAtomic(keyPath, cert.privateKeyPem, KEY_MODE);
-    await writeAtomic(cerPath, cert.der, 0o644);
-    await writeAtomic(pemPath, cert.pem, 0o644);
+    await writeFileAtomic(keyPath, cert.privateKeyPem, { mode: KEY_MODE });
+    await writeFileAtomic(cerPath, cert.der, { mode: 0o644 });
+    await writeFileAtomic(pemPath, cert.pem, { mode: 0o644 });
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`Cannot write certificate files to ${dir}: ${reason(error)}; choose a writable --out directory.`, {
@@ -63,20 +64,6 @@ export async function readHeldCertificate(
 export async function readPrivateKeyPem(dir: string): Promise<string | undefined> {
   const bytes = await readIfExists(join(dir, CERTIFICATE_FILES.key));
   return bytes?.toString("utf8");
-}
-
-async function writeAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void> {
-  const temp = `${path}.${randomUUID()}.tmp`;
-  try {
-    // "wx": never follow or reuse an existing file; mode applies at creation, before any byte lands.
-    await writeFile(temp, data, { mode, flag: "wx" });
-    // The creation mode is filtered by the umask; chmod makes the result exact.
-    await chmod(temp, mode);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /** Missing files (or a missing dir) are normal; other read failures are the user's to fix. */

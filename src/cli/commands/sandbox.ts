@@ -11,7 +11,7 @@ export const sandboxCommandOptions = {
   throttle: { type: "number", default: 0, describe: "Probability (0-1) of a 429 with Retry-After" },
   "fail-rate": { type: "number", default: 0, describe: "Probability (0-1) of a 503" },
   "admin-without-pra": { type: "boolean", default: false, describe: "The simulated admin lacks Privileged Role Administrator (shows the preflight refusal)" },
-  "ca-file": { type: "string", describe: "Where to write the sandbox CA certificate (default: in the OS temp directory)" },
+  "ca-file": { type: "string", describe: "Where to write the sandbox CA certificate (default: a private directory in the OS temp directory, removed when the sandbox stops)" },
   verbose: outputOptions.verbose,
 } as const;
 
@@ -39,10 +39,8 @@ function checkKnobs(args: SandboxCommandArgs): void {
 
 async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<number> {
   checkKnobs(args);
-  const { writeFile } = await import("node:fs/promises");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
   const { startSandbox } = await import("../../sandbox/server.js");
+  const { writeCaFile } = await import("../sandbox-ca-file.js");
   const sandbox = await startSandbox({
     port: args.port,
     tenants: args.tenants,
@@ -50,8 +48,12 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
     adminLacksPrivilegedRoleAdmin: args.adminWithoutPra,
     ...(args.verbose ? { log: (line: string) => ctx.stderr(`${line}\n`) } : {}),
   });
-  const caFile = args.caFile ?? join(tmpdir(), `entra-onboard-sandbox-${new URL(sandbox.url).port}-ca.pem`);
-  await writeFile(caFile, sandbox.caPem, { mode: 0o644 });
+  // A private directory of its own (removed below), or the explicit --ca-file: see sandbox-ca-file.ts.
+  const ca = await writeCaFile(sandbox.caPem, args.caFile).catch(async (error: unknown) => {
+    await sandbox.close();
+    throw error;
+  });
+  const caFile = ca.path;
   const tenants = sandbox.tenants.map((t) => `  ${t.id}  ${t.initialDomain}  (${t.displayName})`).join("\n");
   ctx.stdout(
     `Sandbox running: a SIMULATED Entra tenant for trying entra-onboard; nothing here is real.\n` +
@@ -63,6 +65,7 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
   );
   await ctx.waitForInterrupt();
   await sandbox.close();
+  await ca.remove();
   ctx.stderr("sandbox stopped\n");
   return ExitCode.Success;
 }
