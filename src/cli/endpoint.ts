@@ -5,10 +5,12 @@
  * Either way the CLI signs in through the real @azure/identity device-code flow, trusting exactly
  * the sandbox's certificate.
  */
-import { readFile } from "node:fs/promises";
 import type { Logger } from "pino";
 import { CLOUD } from "../core/requests.js";
+import { checkGraphDestination, checkSandboxUrl } from "../graph/destination.js";
+import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
+import { unsafeCharacter } from "../shared/input-text.js";
 import type { CliContext } from "./context.js";
 import type { ArgsOf, connectionOptions, sandboxOptions } from "./options.js";
 
@@ -29,22 +31,24 @@ export interface EndpointProvider {
   close: () => Promise<void>;
 }
 
-export type EndpointArgs = Pick<ArgsOf<typeof connectionOptions>, "graphUrl"> & Partial<ArgsOf<typeof sandboxOptions>>;
+export type EndpointArgs = Pick<ArgsOf<typeof connectionOptions>, "graphUrl"> & Partial<Pick<ArgsOf<typeof connectionOptions>, "allowGraphHost">> & Partial<ArgsOf<typeof sandboxOptions>>;
 
 export async function openEndpoint(args: EndpointArgs, ctx: CliContext, logger: Logger): Promise<EndpointProvider> {
-  return (await sandboxProvider(args, logger)) ?? { endpoint: endpointFromArgs(args, ctx), close: async () => undefined };
+  return (await sandboxProvider(args, logger)) ?? { endpoint: endpointFromArgs(args, ctx, logger), close: async () => undefined };
 }
 
-function endpointFromArgs(args: EndpointArgs, ctx: CliContext): Endpoint {
-  const graphUrl = args.graphUrl ?? ctx.env.ENTRA_ONBOARD_GRAPH_URL ?? CLOUD.graph;
-  let parsed: URL;
-  try {
-    parsed = new URL(graphUrl);
-  } catch {
-    throw new InputError(`--graph-url '${graphUrl}' is not a URL; use e.g. https://graph.microsoft.com or http://127.0.0.1:4010.`);
+/** The Graph root from --graph-url or the environment, checked before any request carries a token to it. */
+function endpointFromArgs(args: EndpointArgs, ctx: CliContext, logger: Logger): Endpoint {
+  const fromEnv = args.graphUrl === undefined ? ctx.env.ENTRA_ONBOARD_GRAPH_URL : undefined;
+  const source = fromEnv !== undefined ? "ENTRA_ONBOARD_GRAPH_URL" : "--graph-url";
+  const raw = args.graphUrl ?? fromEnv ?? CLOUD.graph;
+  const unsafe = unsafeCharacter(raw);
+  if (unsafe) throw new InputError(`${source} contains a control character (${unsafe}); give a plain URL.`);
+  const destination = checkGraphDestination(raw, source, args.allowGraphHost);
+  if (destination.kind === "allowed") {
+    logger.warn(`the admin's access token will be sent to ${destination.host}, which is not a Microsoft Graph host (allowed by --allow-graph-host)`);
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError(`--graph-url must be http(s), got '${graphUrl}'.`);
-  return { graphUrl: graphUrl.replace(/\/+$/, "").replace(/\/v1\.0$/, ""), simulated: false };
+  return { graphUrl: destination.root, simulated: false };
 }
 
 async function sandboxProvider(args: EndpointArgs, logger: Logger): Promise<EndpointProvider | undefined> {
@@ -59,15 +63,11 @@ async function sandboxProvider(args: EndpointArgs, logger: Logger): Promise<Endp
   }
   if (args.sandboxUrl) {
     if (!args.sandboxCa) throw new InputError("--sandbox-url needs --sandbox-ca <file> (the CA file `entra-onboard sandbox` printed).");
-    let ca: string;
-    try {
-      ca = await readFile(args.sandboxCa, "utf8");
-    } catch (error) {
-      throw new InputError(`Cannot read --sandbox-ca ${args.sandboxCa}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
-    }
+    const url = checkSandboxUrl(args.sandboxUrl);
+    const read = await readBoundedFile(args.sandboxCa, READ_CAPS.caFile);
+    if (!read.ok) throw new InputError(`Cannot read --sandbox-ca ${args.sandboxCa}: ${read.reason}; pass the CA file \`entra-onboard sandbox\` printed.`);
+    const ca = read.bytes.toString("utf8");
     if (!ca.includes("BEGIN CERTIFICATE")) throw new InputError(`--sandbox-ca ${args.sandboxCa} is not a PEM certificate.`);
-    const url = args.sandboxUrl.replace(/\/+$/, "");
-    if (!/^https:\/\//.test(url)) throw new InputError(`--sandbox-url must be the https:// URL the sandbox printed, got '${args.sandboxUrl}'.`);
     return { endpoint: { graphUrl: url, authorityHost: url, ca, simulated: true }, close: async () => undefined };
   }
   return undefined;

@@ -20,13 +20,14 @@ export const connectionOptions = {
   tenant: { type: "string", describe: "Tenant to sign in to (id or domain, e.g. contoso.onmicrosoft.com); the run stops if the token is for another tenant" },
   auth: { choices: AUTH_METHODS, describe: "Sign-in method (default: browser, or device-code on a headless/SSH session). access-token reads ENTRA_ONBOARD_ACCESS_TOKEN" },
   "client-id": { type: "string", describe: "Public client app id to sign in with (default: Microsoft Graph Command Line Tools 14d82eec-204b-4c2f-b7e8-296a70dab67e)" },
-  "graph-url": { type: "string", describe: "Microsoft Graph root, /v1.0 is appended (env ENTRA_ONBOARD_GRAPH_URL; default https://graph.microsoft.com)" },
+  "graph-url": { type: "string", describe: "Microsoft Graph root, /v1.0 is appended (env ENTRA_ONBOARD_GRAPH_URL; default https://graph.microsoft.com). https, or http on loopback only" },
+  "allow-graph-host": { type: "string", describe: "Send the admin's token to this Graph host although it is not a Microsoft cloud or loopback (exact host name, e.g. a proxy of your own; https only)" },
   "token-cache": { type: "boolean", default: true, describe: "Keep a browser/device-code sign-in between runs (in ENTRA_ONBOARD_CACHE_DIR or the per-user cache directory; `entra-onboard logout` clears it). --no-token-cache neither reads nor writes it" },
 } as const satisfies OptionSet;
 
 export const sandboxOptions = {
   sandbox: { type: "boolean", default: false, describe: "Run against a simulated tenant started in-process (local sandbox): try everything without a real tenant" },
-  "sandbox-url": { type: "string", describe: "Use a sandbox started with `entra-onboard sandbox` (its https URL)" },
+  "sandbox-url": { type: "string", describe: "Use a sandbox started with `entra-onboard sandbox` (its https URL on 127.0.0.1, ::1 or localhost)" },
   "sandbox-ca": { type: "string", describe: "The sandbox's CA certificate file (printed by `entra-onboard sandbox`)" },
   "sandbox-no-pra": { type: "boolean", default: false, hidden: true, describe: "In-process sandbox: the simulated admin lacks Privileged Role Administrator" },
 } as const satisfies OptionSet;
@@ -42,6 +43,7 @@ export const appOptions = {
   profile: { type: "string", default: "xops", describe: "xops (Exchange.ManageAsApp + AccessReview.Read.All), m365 (Exchange.ManageAsApp), entra-id (AccessReview.Read.All) — all with Global Reader — or a YAML/JSON profile file" },
   "app-id": { type: "string", describe: "Manage this app registration (appId) when several share the name" },
   adopt: { type: "boolean", default: false, describe: "Take over a same-name app this tool did not create (marks it with a tag)" },
+  "allow-privileged": { type: "boolean", default: false, describe: "Let a profile grant permissions or roles beyond read-only ones (e.g. *.ReadWrite.All, Global Administrator); the plan marks them as privileged" },
   out: { type: "string", describe: "Directory for the certificate, private key and connection.json (default ./entra-onboard-out/<tenant id>)" },
 } as const satisfies OptionSet;
 

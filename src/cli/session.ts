@@ -22,7 +22,21 @@ export interface SignedIn {
 
 export async function loggerFor(args: LogArgs, ctx: CliContext): Promise<Logger> {
   const format = args.logFormat ?? (ctx.isInteractive ? "pretty" : "json");
-  return createLogger({ verbose: args.verbose, format, write: ctx.stderr, color: useColor(ctx) });
+  const logger = await createLogger({ verbose: args.verbose, format, write: ctx.stderr, color: useColor(ctx) });
+  const debug = leakyDebugSwitches(ctx.env.NODE_DEBUG);
+  if (debug.length > 0) {
+    logger.warn(`NODE_DEBUG=${debug.join(",")} makes Node print HTTP request options and headers on stderr, including the access token: unset NODE_DEBUG before signing in`);
+  }
+  return logger;
+}
+
+/**
+ * Node's debug switches that print a request's headers (the Authorization header among them) on
+ * Node 20: http and https for node:http(s) requests (sign-in, the sandbox's TLS client), net for
+ * plain-HTTP ones; a wildcard matches them. fetch/undici and http2 print no headers.
+ */
+function leakyDebugSwitches(value: string | undefined): string[] {
+  return (value ?? "").split(/[\s,]+/).filter((name) => /^(https?|net)$/i.test(name) || name.includes("*"));
 }
 
 /** Opens the endpoint, signs in, runs `work`, and always tears the endpoint down afterwards. */

@@ -5,6 +5,7 @@
 import type { Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { createBatcher } from "./batch.js";
+import { assertSafeTransport } from "./destination.js";
 import { networkOutcome, settle, toRawRequest } from "./outcome.js";
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryDeps } from "./retry.js";
 import { createExchange, type FetchLike, type GraphLogEntry } from "./sdk-transport.js";
@@ -34,6 +35,8 @@ interface Page<T> {
 }
 
 export function createGraph(options: CreateGraphOptions): Graph {
+  // Every request carries the bearer token: never over plain HTTP to another machine.
+  assertSafeTransport(options.graphUrl);
   const exchange = createExchange({
     graphUrl: options.graphUrl,
     getToken: options.getToken,

@@ -1,15 +1,22 @@
 /**
  * The fake tenant behind plain HTTP on 127.0.0.1, as a Graph-only simulation would be (no sign-in
- * authority, no TLS): for running the real CLI with --graph-url and --auth access-token.
+ * authority, no TLS): for running the real CLI with --graph-url and --auth access-token. With
+ * `tls`, the same over HTTPS on `host` (a proxy-like Graph host that is not Microsoft's).
  */
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { FakeGraph } from "../../src/fake/fake-graph.js";
 import { lowerCaseHeaders, readBody, writeResponse } from "../../src/sandbox/http.js";
 
-export async function serveGraphOverHttp(fake: FakeGraph): Promise<{ url: string; close: () => Promise<void> }> {
+export interface ServeOptions {
+  host?: string;
+  tls?: { cert: string; key: string };
+}
+
+export async function serveGraphOverHttp(fake: FakeGraph, options: ServeOptions = {}): Promise<{ url: string; close: () => Promise<void> }> {
   let url = "";
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const text = await readBody(req);
       const path = (req.url ?? "/").slice("/v1.0".length) || "/";
@@ -22,8 +29,10 @@ export async function serveGraphOverHttp(fake: FakeGraph): Promise<{ url: string
       });
       writeResponse(res, response);
     })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  url = `${options.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -11,6 +11,7 @@ import { renderVerify } from "../render/verify.js";
 export const verifyOptions = {
   tenant: connectionOptions.tenant,
   "graph-url": connectionOptions["graph-url"],
+  "allow-graph-host": connectionOptions["allow-graph-host"],
   profile: appOptions.profile,
   out: appOptions.out,
   ...sandboxOptions,

@@ -1,0 +1,24 @@
+/**
+ * Checks on text that came from the command line, a file or the tenant before it is shown or sent.
+ * A control character in a name or path can forge terminal output (a newline and ANSI escapes print
+ * a fake plan line) or reach a request; bidirectional overrides reorder what the admin reads. None
+ * of them belongs in a name, a tenant, a path or a URL this tool handles, so they are refused.
+ */
+
+/**
+ * X.520's upper bound for a commonName (RFC 5280, Appendix A: ub-common-name = 64). The app's
+ * display name is the generated certificate's common name, so it is the name's limit too (Graph
+ * itself allows 256 characters: "application resource type", Microsoft Graph v1.0 reference).
+ */
+export const MAX_COMMON_NAME = 64;
+
+// C0, DEL and C1 controls; line and paragraph separators; the bidirectional marks, embeddings,
+// overrides and isolates (Unicode UAX #9) that can make text read differently from what it is.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
+
+/** "U+001B" for the first control or bidirectional-override character in `text`, else undefined. */
+export function unsafeCharacter(text: string): string | undefined {
+  const found = UNSAFE.exec(text);
+  if (!found) return undefined;
+  return `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
