@@ -6,6 +6,7 @@
  */
 import { planCertificate } from "./plan-certificate.js";
 import { planDestroy } from "./plan-destroy.js";
+import { isPrivilegedPermission, isPrivilegedRole } from "./privilege.js";
 import { appStatus, requireManageable, selectApp } from "./identity.js";
 import { assignedRole, grantedPermission, resolvePermission, resolveRole, roleMatches, type ResolvedPermission } from "./resolve.js";
 import type { Action, DesiredState, Finding, ObservedApp, ObservedState, PermissionRef, Plan, PlanMode, RequiredResourceAccess } from "./types.js";
@@ -63,7 +64,7 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
     if (granted) unchanged.push(`admin consent: ${p.resourceName} / ${p.value}`);
     else {
       const resourceCreated = observed.resources[p.resourceAppId] === null;
-      actions.push({ kind: "grant-app-role", ...permissionRef(p), appRoleId: resourceCreated ? undefined : p.appRoleId });
+      actions.push({ kind: "grant-app-role", ...permissionRef(p), appRoleId: resourceCreated ? undefined : p.appRoleId, privileged: isPrivilegedPermission(p) });
     }
   }
   for (const extra of assignments.filter((a) => !permissions.some((p) => p.resourceSpId === a.resourceId && p.appRoleId === a.appRoleId))) {
@@ -74,7 +75,7 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
   const roleAssignments = sp ? observed.roleAssignments.filter((r) => r.directoryScopeId === "/") : [];
   for (const role of roles) {
     if (roleAssignments.some((r) => roleMatches(r.roleDefinitionId, role))) unchanged.push(`directory role: ${role.displayName}`);
-    else actions.push({ kind: "assign-directory-role", roleName: role.displayName, roleDefinitionId: role.templateId || role.id });
+    else actions.push({ kind: "assign-directory-role", roleName: role.displayName, roleDefinitionId: role.templateId || role.id, privileged: isPrivilegedRole(role.displayName) });
   }
   for (const extra of (sp ? observed.roleAssignments : []).filter((r) => !roles.some((role) => roleMatches(r.roleDefinitionId, role) && r.directoryScopeId === "/"))) {
     findings.push({ kind: "extra-role", message: `extra directory role assigned, not in the profile: ${assignedRole(extra, observed.roleDefinitions).roleName}${extra.directoryScopeId === "/" ? "" : ` (scope ${extra.directoryScopeId})`}` });

@@ -161,8 +161,8 @@ export type Action =
       path?: string | undefined;
     }
   | { kind: "create-service-principal" }
-  | ({ kind: "grant-app-role" } & PermissionRef)
-  | ({ kind: "assign-directory-role" } & RoleRef)
+  | ({ kind: "grant-app-role"; privileged?: boolean } & PermissionRef)
+  | ({ kind: "assign-directory-role"; privileged?: boolean } & RoleRef)
   | {
       kind: "delete-application";
       appObjectId: string;
@@ -178,6 +178,9 @@ export type Action =
     };
 
 export type ActionKind = Action["kind"];
+
+// `privileged` on a grant: beyond the read-only allow-list (src/core/privilege.ts), so only planned
+// with --allow-privileged; the plan marks it. Always set by computePlan.
 
 /** Something that differs from the profile but that apply does not change (it never deletes). */
 export interface Finding {

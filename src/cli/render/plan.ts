@@ -51,9 +51,9 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
     case "create-service-principal":
       return [s.add(`  + create service principal for ${plan.app.displayName}`), ...details([["object id", AFTER_APPLY]])];
     case "grant-app-role":
-      return [s.add(`  + grant admin consent: ${permissionName(action)} (application permission)`)];
+      return [s.add(`  + grant admin consent: ${permissionName(action)} (application permission)`) + privilegedMark(action, s)];
     case "assign-directory-role":
-      return [s.add(`  + assign directory role ${action.roleName} (tenant-wide)`)];
+      return [s.add(`  + assign directory role ${action.roleName} (tenant-wide)`) + privilegedMark(action, s)];
     case "delete-application":
       return [
         s.destroy(`  - delete application ${action.displayName} (appId ${action.appId})`),
@@ -65,6 +65,11 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
         ]),
       ];
   }
+}
+
+/** A grant beyond read-only access (allowed by --allow-privileged) stands out on its line. */
+function privilegedMark(action: { privileged?: boolean | undefined }, s: Style): string {
+  return action.privileged ? ` ${s.warn("[PRIVILEGED: more than read access]")}` : "";
 }
 
 function appLine(plan: Plan): string {
