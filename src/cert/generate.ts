@@ -4,14 +4,13 @@ import type { webcrypto } from "node:crypto";
 import type { Extension } from "@peculiar/x509";
 import { isIP } from "node:net";
 import { InputError } from "../shared/errors.js";
+import { MAX_COMMON_NAME } from "../shared/input-text.js";
 import { inspectCertificate } from "./inspect.js";
 import type { GeneratedCertificate } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Backdating absorbs clock skew between this machine and Entra / the TLS peer. */
 const SKEW_MS = 5 * 60 * 1000;
-/** X.520 upper bound for a commonName. */
-const MAX_COMMON_NAME = 64;
 
 export type KeySizeBits = 2048 | 3072 | 4096;
 

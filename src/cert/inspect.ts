@@ -31,6 +31,12 @@ export function inspectCertificate(der: Uint8Array): CertificateInfo {
   };
 }
 
+/** The certificate's public key: its type ("rsa", "ec", "ed25519", …) and, for RSA, its size in bits. */
+export function publicKeyOf(der: Uint8Array): { type: string; bits: number | undefined } {
+  const key = new X509Certificate(der).publicKey;
+  return { type: key.asymmetricKeyType ?? "unknown", bits: key.asymmetricKeyDetails?.modulusLength };
+}
+
 /**
  * Reads a user-supplied certificate file (DER or PEM). Refuses anything holding a private key:
  * the tool only ever needs the public half, and a key in the wrong place is worth a loud stop.

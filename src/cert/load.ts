@@ -1,6 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
-import { parseCertificateFile } from "./inspect.js";
+import { unsafeCharacter } from "../shared/input-text.js";
+import { parseCertificateFile, publicKeyOf } from "./inspect.js";
 import type { CertificateInfo } from "./types.js";
 
 /**
@@ -10,15 +11,14 @@ import type { CertificateInfo } from "./types.js";
  * before anything is written to the tenant.
  */
 export async function loadPublicCertificate(path: string, now: Date): Promise<CertificateInfo> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new InputError(`Cannot read certificate file ${path}: ${osReason(error)}; check the path and its permissions.`, {
-      cause: error,
-    });
-  }
-  const info = parseCertificateFile(bytes, path);
+  // Bounded, and regular files only: `--certificate /dev/zero` must not read forever.
+  const read = await readBoundedFile(path, READ_CAPS.certificate);
+  if (!read.ok) throw new InputError(`Cannot read certificate file ${path}: ${read.reason}; check the path and its permissions.`);
+  const info = parseCertificateFile(read.bytes, path);
+  // The subject is printed in messages and plans: a forged line must not ride in on it.
+  const unsafe = unsafeCharacter(info.subject);
+  if (unsafe) throw new InputError(`Certificate ${path} has a control character (${unsafe}) in its subject; pass another certificate.`);
+  assertStrongKey(info, path);
   if (info.notAfter.getTime() <= now.getTime()) {
     throw new InputError(
       `Certificate ${path} (${info.subject}, thumbprint ${info.thumbprint}) expired on ${isoSeconds(info.notAfter)}; pass a current certificate or omit it to let the tool generate one.`,
@@ -32,15 +32,22 @@ export async function loadPublicCertificate(path: string, now: Date): Promise<Ce
   return info;
 }
 
-function osReason(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return "no such file";
-    if (code === "EACCES" || code === "EPERM") return "permission denied";
-    if (code === "EISDIR") return "it is a directory";
-    return code ? `${code} (${error.message})` : error.message;
+/**
+ * Only RSA keys of at least 2048 bits. Entra signs nothing with the certificate, but the platform
+ * signs its client assertion with the matching key, and that assertion must be RS256/PS256
+ * ("Microsoft identity platform application authentication certificate credentials"): an EC key
+ * cannot sign in at all. RSA below 2048 bits is no longer acceptable for signatures (NIST SP
+ * 800-131A Rev. 2). Uploading either would give the app a credential that fails or is weak.
+ */
+function assertStrongKey(info: CertificateInfo, path: string): void {
+  const key = publicKeyOf(info.der);
+  const which = `Certificate ${path} (${info.subject}, thumbprint ${info.thumbprint})`;
+  if (key.type !== "rsa") {
+    throw new InputError(`${which} has a${key.type === "ec" ? "n EC" : ` ${key.type}`} key; Entra app sign-in needs an RSA key of at least 2048 bits: pass an RSA certificate or omit --certificate to let the tool generate one.`);
   }
-  return String(error);
+  if ((key.bits ?? 0) < 2048) {
+    throw new InputError(`${which} has an RSA key of ${key.bits ?? "unknown"} bits; at least 2048 are needed: pass a stronger certificate or omit --certificate to let the tool generate one.`);
+  }
 }
 
 function isoSeconds(date: Date): string {

@@ -3,7 +3,8 @@
  * stderr (the stack only with --verbose). Usage mistakes are exit 2, like any other bad input.
  */
 import yargs from "yargs";
-import { AppError, ExitCode } from "../shared/errors.js";
+import { AppError, ExitCode, InputError } from "../shared/errors.js";
+import { parsedArgumentProblem, rawArgumentProblem } from "./argv-checks.js";
 import { logoutCommand } from "./commands/logout.js";
 import { applyCommand } from "./commands/apply.js";
 import { planCommand } from "./commands/plan.js";
@@ -35,6 +36,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command(verifyCommand(ctx))
     .command(sandboxCommand(ctx))
     .command(logoutCommand(ctx))
+    .check((args) => {
+      // Every command's options are single-valued, non-empty and printable (argv-checks.ts).
+      const problem = parsedArgumentProblem(args);
+      if (problem) throw new InputError(problem);
+      return true;
+    }, true)
     .demandCommand(1, "Name a command: plan, apply, status, remove, verify, sandbox or logout.")
     .strict()
     .recommendCommands()
@@ -52,9 +59,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      throw new UsageError(`${message} Run 'entra-onboard --help' for usage.`);
+      // One line: yargs spreads some messages ("Invalid values:") over several.
+      throw new UsageError(`${message.replace(/\s*\n\s*/g, " ")} Run 'entra-onboard --help' for usage.`);
     });
   try {
+    const raw = rawArgumentProblem(argv);
+    if (raw) throw new InputError(raw);
     // A parse callback makes yargs hand over --help/usage text instead of console.log-ing it.
     await parser.parseAsync([...argv], {}, (_error, _args, output) => {
       if (output) ctx.stdout(`${output}\n`);

@@ -22,6 +22,7 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
       keySize: args.keySize,
       validityDays: args.validityDays,
       adopt: args.adopt,
+      allowPrivileged: args.allowPrivileged,
       appId: args.appId,
       outDir: args.out,
     },

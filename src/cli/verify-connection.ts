@@ -3,17 +3,17 @@
  * sign in as the app with the certificate and key kept in --out to run the checks. Needs the
  * private key, which only a generated certificate has.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { appSignInFactory } from "../auth/app-sign-in.js";
 import { readHeldCertificate, readPrivateKeyPem } from "../cert/files.js";
-import { CONNECTION_FILE, type ConnectionFile } from "../core/local-state.js";
+import { CONNECTION_FILE, readConnectionFile, type ConnectionFile } from "../core/connection-file.js";
 import type { Profile } from "../core/profiles.js";
 import { verifyApp, type VerifyReport } from "../core/verify.js";
 import { PUBLIC_AUTHORITY } from "../core/well-known.js";
 import { realClock } from "../shared/clock.js";
-import { AppError, InputError } from "../shared/errors.js";
+import { InputError } from "../shared/errors.js";
 import type { Endpoint } from "./endpoint.js";
 
 export async function verifyConnection(connection: ConnectionFile, profile: Profile, endpoint: Endpoint, logger: Logger, waitSeconds: number): Promise<VerifyReport> {
@@ -58,10 +58,8 @@ export async function findConnection(args: { out?: string | undefined; tenant?: 
     if (entries.length !== 1) throw new InputError(`Pass --out <dir> (or --tenant <id>) to say which onboarding to verify; found ${entries.length} in ${root}.`);
     dir = join(root, entries[0] ?? "");
   }
-  try {
-    return JSON.parse(await readFile(join(dir, CONNECTION_FILE), "utf8")) as ConnectionFile;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new InputError(`No ${CONNECTION_FILE} in ${dir}: run \`entra-onboard apply\` first (or pass the --out it used).`);
-  }
+  // A connection.json that is not what apply wrote (wrong types, ids that are not GUIDs) is refused.
+  const connection = await readConnectionFile(dir);
+  if (!connection) throw new InputError(`No ${CONNECTION_FILE} in ${dir}: run \`entra-onboard apply\` first (or pass the --out it used).`);
+  return connection;
 }

@@ -7,8 +7,11 @@
 import { resolve } from "node:path";
 import { loadPublicCertificate } from "../cert/load.js";
 import { InputError } from "../shared/errors.js";
+import { MAX_COMMON_NAME, unsafeCharacter } from "../shared/input-text.js";
 import { isGuid, slug } from "../shared/text.js";
+import { readConnectionFile } from "./connection-file.js";
 import { assertWritableDir, defaultOutDir, readHints } from "./local-state.js";
+import { privilegedEntries } from "./privilege.js";
 import { resolveProfile, type Profile } from "./profiles.js";
 import type { Session } from "./session.js";
 import type { CertificateChoice, DesiredState, ExecutionEvent, HeldCertificate, ObserveHints } from "./types.js";
@@ -28,6 +31,8 @@ export interface OnboardOptions {
   validityDays?: number | undefined;
   adopt?: boolean | undefined;
   appId?: string | undefined;
+  /** Let the profile grant permissions or roles beyond the read-only allow-list (src/core/privilege.ts). */
+  allowPrivileged?: boolean | undefined;
   /**
    * The desired state already built by checkLocalInputs() (or desiredState()); when given, the
    * options above are not read again and the profile and certificate files are not re-read.
@@ -50,17 +55,24 @@ export interface Prepared {
 
 /** Validates the options and reads the profile and certificate files: the desired state. */
 export async function desiredState(options: OnboardOptions, now: Date): Promise<DesiredState> {
-  const displayName = (options.name ?? DEFAULT_APP_NAME).trim();
-  if (displayName === "" || displayName.length > 120) throw new InputError(`--name must be 1 to 120 characters, got '${options.name}'.`);
+  const displayName = checkedName(options.name ?? DEFAULT_APP_NAME);
   const validityDays = options.validityDays ?? 365;
   if (!Number.isInteger(validityDays) || validityDays < 1 || validityDays > 365) {
     throw new InputError(`--validity-days must be a whole number from 1 to 365 (Graph caps certificate credentials at about a year), got ${options.validityDays}.`);
   }
+  const keySize = options.keySize ?? 2048;
+  if (![2048, 3072, 4096].includes(keySize)) throw new InputError(`--key-size must be 2048, 3072 or 4096, got ${String(options.keySize)}.`);
   if (options.appId !== undefined && !isGuid(options.appId)) throw new InputError(`--app-id must be an application (client) id GUID, got '${options.appId}'.`);
   const profile = typeof options.profile === "object" ? options.profile : await resolveProfile(options.profile ?? "xops");
+  const privileged = privilegedEntries(profile);
+  if (privileged.length > 0 && !options.allowPrivileged) {
+    throw new InputError(
+      `Profile ${profile.name} grants more than read access: ${privileged.join(", ")}. Remove them, or pass --allow-privileged if the platform really needs them (the plan marks them as privileged).`,
+    );
+  }
   const certificate: CertificateChoice = options.certificate
     ? { mode: "file", path: resolve(options.certificate), certificate: await loadPublicCertificate(options.certificate, now) }
-    : { mode: "generate", keySizeBits: options.keySize ?? 2048, validityDays };
+    : { mode: "generate", keySizeBits: keySize, validityDays };
   const uniqueName = `entra-onboard-${slug(displayName)}`;
   return {
     displayName,
@@ -74,10 +86,28 @@ export async function desiredState(options: OnboardOptions, now: Date): Promise<
   };
 }
 
-/** desiredState() plus a writable --out: every check that needs no tenant, before sign-in. */
+/**
+ * The app's display name, checked before anything is written: it is also the generated
+ * certificate's common name (at most 64 characters), and it is printed in plans, so control
+ * characters (a newline and ANSI escapes can forge a plan line) are refused.
+ */
+function checkedName(raw: string): string {
+  const name = raw.trim();
+  const unsafe = unsafeCharacter(name);
+  if (unsafe) throw new InputError(`--name contains a control character (${unsafe}); use printable text.`);
+  if (name === "" || name.length > MAX_COMMON_NAME) {
+    throw new InputError(`--name must be 1 to ${MAX_COMMON_NAME} characters (it is also the certificate's common name), got ${name.length}.`);
+  }
+  return name;
+}
+
+/** desiredState() plus --out (private, writable, a connection.json this tool wrote): every check that needs no tenant, before sign-in. */
 export async function checkLocalInputs(options: OnboardOptions, now: Date): Promise<DesiredState> {
   const desired = options.desired ?? (await desiredState(options, now));
-  if (options.outDir) await assertWritableDir(options.outDir);
+  if (options.outDir) {
+    await assertWritableDir(options.outDir);
+    await readConnectionFile(resolve(options.outDir));
+  }
   return desired;
 }
 

@@ -4,12 +4,16 @@
  * the tenant in one round trip). The tenant remains the source of truth; these are hints.
  */
 import { constants } from "node:fs";
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { access, mkdir, rm, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { writeFileAtomic } from "../shared/atomic-file.js";
+import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
+import { CONNECTION_FILE, readConnectionFile, type ConnectionFile } from "./connection-file.js";
 import type { ObserveHints } from "./types.js";
 
-export const CONNECTION_FILE = "connection.json";
+export { CONNECTION_FILE, type ConnectionFile } from "./connection-file.js";
 
 export function defaultOutDir(tenantId: string, cwd = process.cwd()): string {
   return resolve(cwd, "entra-onboard-out", tenantId);
@@ -22,6 +26,7 @@ export async function assertWritableDir(dir: string): Promise<void> {
     try {
       const info = await stat(probe);
       if (!info.isDirectory()) throw new InputError(`--out ${dir} is not a directory (${probe} is a file); choose a directory.`);
+      if (probe === resolve(dir)) assertPrivateDir(dir, info);
       await access(probe, constants.W_OK | constants.X_OK);
       return;
     } catch (error) {
@@ -36,39 +41,36 @@ export async function assertWritableDir(dir: string): Promise<void> {
   }
 }
 
-export interface ConnectionFile {
-  formatVersion: 1;
-  uniqueName: string;
-  friendlyName: string;
-  tenantId: string;
-  appId: string;
-  organization: string;
-  applicationObjectId: string;
-  servicePrincipalId: string | undefined;
-  certificate: { thumbprint: string; cerPath?: string | undefined; pemPath?: string | undefined; keyPath?: string | undefined; notAfter?: string | undefined } | null;
+/**
+ * The key and connection.json are only as safe as the directory they live in: someone who can
+ * write to it can swap the files between runs (a planted certificate is uploaded, a planted
+ * connection.json names the app). So an existing --out must be the user's own and closed to
+ * group and others. (On Windows there is no uid or mode bits; the profile directory's ACL applies.)
+ */
+function assertPrivateDir(dir: string, info: Stats): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  if (info.uid !== uid) throw new InputError(`--out ${dir} belongs to another user (uid ${info.uid}); choose a directory of your own.`);
+  if ((info.mode & 0o022) !== 0) {
+    throw new InputError(`--out ${dir} is writable by group or others (mode ${(info.mode & 0o777).toString(8)}); run 'chmod go-w ${dir}' or choose a private directory.`);
+  }
 }
 
 export async function readHints(outDir: string, uniqueName: string): Promise<ObserveHints> {
-  try {
-    const saved = JSON.parse(await readFile(join(outDir, CONNECTION_FILE), "utf8")) as Partial<ConnectionFile>;
-    if (saved.uniqueName !== uniqueName) return {};
-    return { appId: saved.appId, servicePrincipalId: saved.servicePrincipalId };
-  } catch {
-    return {};
-  }
+  const saved = await readConnectionFile(outDir);
+  if (saved?.uniqueName !== uniqueName) return {};
+  return { appId: saved.appId, servicePrincipalId: saved.servicePrincipalId };
 }
 
 /** Writes connection.json atomically, and only when its content changed (a no-op run touches nothing). */
 export async function writeConnectionFile(outDir: string, connection: ConnectionFile): Promise<string> {
   const path = join(outDir, CONNECTION_FILE);
   const text = `${JSON.stringify(connection, null, 2)}\n`;
-  const current = await readFile(path, "utf8").catch(() => undefined);
-  if (current === text) return path;
+  const current = await readBoundedFile(path, READ_CAPS.connectionFile);
+  if (current.ok && current.bytes.toString("utf8") === text) return path;
   try {
     await mkdir(outDir, { recursive: true, mode: 0o700 });
-    const temp = `${path}.${process.pid}.tmp`;
-    await writeFile(temp, text, { mode: 0o644 });
-    await rename(temp, path);
+    await writeFileAtomic(path, text, { mode: 0o644 });
   } catch (error) {
     throw new InputError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; choose a writable --out directory.`);
   }

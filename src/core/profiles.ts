@@ -3,8 +3,9 @@
  * procedures (Microsoft 365 and Entra ID) and their union. A profile file may name other
  * first-party permissions and roles; names are resolved against the tenant at plan time.
  */
-import { readFile } from "node:fs/promises";
+import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
+import { unsafeCharacter } from "../shared/input-text.js";
 import { didYouMean } from "../shared/text.js";
 import { KNOWN_RESOURCES } from "./well-known.js";
 
@@ -91,12 +92,10 @@ export function isProfilePath(value: string): boolean {
 
 /** Reads and validates a YAML or JSON profile file, reporting every problem at once. */
 export async function loadProfileFile(path: string): Promise<Profile> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new InputError(`Cannot read profile file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path.`);
-  }
+  // Bounded, and regular files only: an 88 MB "profile" or a device must not stall the run.
+  const read = await readBoundedFile(path, READ_CAPS.profile);
+  if (!read.ok) throw new InputError(`Cannot read profile file ${path}: ${read.reason}. Check the path.`);
+  const text = read.bytes.toString("utf8");
   let raw: unknown;
   try {
     if (/\.json$/i.test(path)) raw = JSON.parse(text);
@@ -120,11 +119,18 @@ export async function loadProfileFile(path: string): Promise<Profile> {
       problems.push(`'${key}' must be a list of non-empty strings`);
       return [];
     }
+    // Entries are printed in plans: a control character could forge a line there.
+    const unsafe = value.map((v: string) => unsafeCharacter(v)).find(Boolean);
+    if (unsafe) {
+      problems.push(`'${key}' has an entry with a control character (${unsafe})`);
+      return [];
+    }
     return value.map((v: string) => v.trim());
   };
   const permissions = list("permissions");
   const roles = list("roles");
-  const name = typeof record.name === "string" ? record.name : path;
+  if (typeof record.name === "string" && unsafeCharacter(record.name)) problems.push(`'name' has a control character (${unsafeCharacter(record.name)})`);
+  const name = typeof record.name === "string" && !unsafeCharacter(record.name) ? record.name : path;
   const profile = build(name, permissions, roles);
   if (Array.isArray(profile)) problems.push(...profile);
   if (problems.length > 0 || Array.isArray(profile)) {
