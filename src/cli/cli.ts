@@ -60,7 +60,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .fail((message, error) => {
       if (error) throw error;
       // One line: yargs spreads some messages ("Invalid values:") over several.
-      throw new UsageError(`${message.replace(/\s*\n\s*/g, " ")} Run 'entra-onboard --help' for usage.`);
+      const line = message.replace(/\s*\n\s*/g, " ").trim();
+      throw new UsageError(`${line}${/[.!?]$/.test(line) ? "" : "."} Run 'entra-onboard --help' for usage.`);
     });
   try {
     const raw = rawArgumentProblem(argv);

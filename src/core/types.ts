@@ -161,6 +161,8 @@ export type Action =
       path?: string | undefined;
     }
   | { kind: "create-service-principal" }
+  // `privileged`: beyond the read-only allow-list (src/core/privilege.ts), so only planned with
+  // --allow-privileged, and marked in the plan. computePlan always sets it.
   | ({ kind: "grant-app-role"; privileged?: boolean } & PermissionRef)
   | ({ kind: "assign-directory-role"; privileged?: boolean } & RoleRef)
   | {
@@ -178,9 +180,6 @@ export type Action =
     };
 
 export type ActionKind = Action["kind"];
-
-// `privileged` on a grant: beyond the read-only allow-list (src/core/privilege.ts), so only planned
-// with --allow-privileged; the plan marks it. Always set by computePlan.
 
 /** Something that differs from the profile but that apply does not change (it never deletes). */
 export interface Finding {
