@@ -1,7 +1,8 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../shared/atomic-file.js";
+import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
 import { inspectCertificate } from "./inspect.js";
 import type { CertificateInfo, GeneratedCertificate } from "./types.js";
@@ -68,15 +69,11 @@ export async function readPrivateKeyPem(dir: string): Promise<string | undefined
 
 /** Missing files (or a missing dir) are normal; other read failures are the user's to fix. */
 async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw new InputError(`Cannot read ${path}: ${reason(error)}; fix its permissions or choose another --out directory.`, {
-      cause: error,
-    });
-  }
+  // Bounded, regular files only: a pipe or device planted as private-key.pem must not hang the run.
+  const read = await readBoundedFile(path, READ_CAPS.certificate);
+  if (read.ok) return read.bytes;
+  if (read.code === "missing") return undefined;
+  throw new InputError(`Cannot read ${path}: ${read.reason}; fix it or choose another --out directory.`);
 }
 
 function reason(error: unknown): string {

@@ -9,9 +9,11 @@ import { lstat, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { readHeldCertificate } from "../../src/cert/files.js";
 import { writeConnectionFile, type ConnectionFile } from "../../src/core/local-state.js";
 import { tempPathFor, writeFileAtomic } from "../../src/shared/atomic-file.js";
 import { readBoundedFile } from "../../src/shared/bounded-read.js";
+import { fixture } from "../cert/helpers.js";
 
 const made: string[] = [];
 async function tempDir(): Promise<string> {
@@ -57,6 +59,13 @@ describe("readBoundedFile", () => {
     const fifo = join(await tempDir(), "pipe");
     execFileSync("mkfifo", [fifo]);
     expect(await readBoundedFile(fifo, 1024)).toMatchObject({ ok: false, code: "not-a-file" });
+  });
+
+  it.skipIf(process.platform === "win32" || !hasMkfifo())("a named pipe planted as --out's private key is refused, not waited on (skipped without mkfifo)", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "certificate.cer"), await readFile(fixture("byo.cer")));
+    execFileSync("mkfifo", [join(dir, "private-key.pem")]);
+    await expect(readHeldCertificate(dir)).rejects.toThrow(/private-key\.pem: not a regular file/);
   });
 
   it("says missing for a missing file or directory, and not-a-file for a directory", async () => {
