@@ -54,6 +54,9 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
     throw error;
   });
   const caFile = ca.path;
+  // Listen for Ctrl-C/SIGTERM before the banner invites one: a signal arriving earlier would kill
+  // the process without stopping the sandbox or removing the CA directory.
+  const interrupted = ctx.waitForInterrupt();
   const tenants = sandbox.tenants.map((t) => `  ${t.id}  ${t.initialDomain}  (${t.displayName})`).join("\n");
   ctx.stdout(
     `Sandbox running: a SIMULATED Entra tenant for trying entra-onboard; nothing here is real.\n` +
@@ -63,7 +66,7 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
       `Use it:  entra-onboard apply --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes\n` +
       `Press Ctrl-C to stop.\n`,
   );
-  await ctx.waitForInterrupt();
+  await interrupted;
   await sandbox.close();
   await ca.remove();
   ctx.stderr("sandbox stopped\n");
