@@ -28,4 +28,4 @@ export type { TokenCacheOptions, TokenCacheStatus } from "./auth/sign-in-cache.j
 export type { KeyStore } from "./auth/keyring.js";
 export { startSandbox } from "./sandbox/server.js";
 export type { Sandbox, SandboxOptions } from "./sandbox/server.js";
-export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, ExitCode } from "./shared/errors.js";
+export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, OutDirBusyError, ExitCode } from "./shared/errors.js";

@@ -23,6 +23,7 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
       validityDays: args.validityDays,
       adopt: args.adopt,
       appId: args.appId,
+      rename: args.rename,
       outDir: args.out,
     },
     new Date(),

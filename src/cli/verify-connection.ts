@@ -3,20 +3,24 @@
  * sign in as the app with the certificate and key kept in --out to run the checks. Needs the
  * private key, which only a generated certificate has.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { appSignInFactory } from "../auth/app-sign-in.js";
 import { readHeldCertificate, readPrivateKeyPem } from "../cert/files.js";
-import { CONNECTION_FILE, type ConnectionFile } from "../core/local-state.js";
+import { CONNECTION_FILE } from "../core/local-state.js";
+import { readConnectionRecord, type ConnectionFile } from "../core/record.js";
 import type { Profile } from "../core/profiles.js";
 import { verifyApp, type VerifyReport } from "../core/verify.js";
 import { PUBLIC_AUTHORITY } from "../core/well-known.js";
 import { realClock } from "../shared/clock.js";
-import { AppError, InputError } from "../shared/errors.js";
+import { InputError } from "../shared/errors.js";
 import type { Endpoint } from "./endpoint.js";
 
-export async function verifyConnection(connection: ConnectionFile, profile: Profile, endpoint: Endpoint, logger: Logger, waitSeconds: number): Promise<VerifyReport> {
+/** What verify needs of connection.json. */
+export type VerifyTarget = Pick<ConnectionFile, "tenantId" | "appId" | "certificate">;
+
+export async function verifyConnection(connection: VerifyTarget, profile: Profile, endpoint: Endpoint, logger: Logger, waitSeconds: number): Promise<VerifyReport> {
   if (!connection.certificate?.keyPath) {
     throw new InputError("verify signs in as the app and needs its private key, which entra-onboard only has for certificates it generated. With --certificate the platform holds the key: verify from the platform instead.");
   }
@@ -49,7 +53,7 @@ export async function verifyConnection(connection: ConnectionFile, profile: Prof
 }
 
 /** The connection.json to verify: --out, else ./entra-onboard-out/<--tenant>, else the only one there. */
-export async function findConnection(args: { out?: string | undefined; tenant?: string | undefined }): Promise<ConnectionFile> {
+export async function findConnection(args: { out?: string | undefined; tenant?: string | undefined }): Promise<VerifyTarget> {
   let dir = args.out;
   if (!dir && args.tenant) dir = resolve("entra-onboard-out", args.tenant);
   if (!dir) {
@@ -58,10 +62,10 @@ export async function findConnection(args: { out?: string | undefined; tenant?: 
     if (entries.length !== 1) throw new InputError(`Pass --out <dir> (or --tenant <id>) to say which onboarding to verify; found ${entries.length} in ${root}.`);
     dir = join(root, entries[0] ?? "");
   }
-  try {
-    return JSON.parse(await readFile(join(dir, CONNECTION_FILE), "utf8")) as ConnectionFile;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new InputError(`No ${CONNECTION_FILE} in ${dir}: run \`entra-onboard apply\` first (or pass the --out it used).`);
+  const record = await readConnectionRecord(dir);
+  if (record?.appId === undefined) {
+    const why = record ? "the apply that wrote it did not finish" : `there is no ${CONNECTION_FILE} in ${dir}`;
+    throw new InputError(`Nothing to verify: ${why}. Run \`entra-onboard apply\` first (or pass the --out it used).`);
   }
+  return { tenantId: record.tenantId, appId: record.appId, certificate: record.certificate ?? null };
 }

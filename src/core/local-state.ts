@@ -7,7 +7,6 @@ import { constants } from "node:fs";
 import { access, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../shared/errors.js";
-import type { ObserveHints } from "./types.js";
 
 export const CONNECTION_FILE = "connection.json";
 
@@ -36,30 +35,11 @@ export async function assertWritableDir(dir: string): Promise<void> {
   }
 }
 
-export interface ConnectionFile {
-  formatVersion: 1;
-  uniqueName: string;
-  friendlyName: string;
-  tenantId: string;
-  appId: string;
-  organization: string;
-  applicationObjectId: string;
-  servicePrincipalId: string | undefined;
-  certificate: { thumbprint: string; cerPath?: string | undefined; pemPath?: string | undefined; keyPath?: string | undefined; notAfter?: string | undefined } | null;
-}
-
-export async function readHints(outDir: string, uniqueName: string): Promise<ObserveHints> {
-  try {
-    const saved = JSON.parse(await readFile(join(outDir, CONNECTION_FILE), "utf8")) as Partial<ConnectionFile>;
-    if (saved.uniqueName !== uniqueName) return {};
-    return { appId: saved.appId, servicePrincipalId: saved.servicePrincipalId };
-  } catch {
-    return {};
-  }
-}
-
-/** Writes connection.json atomically, and only when its content changed (a no-op run touches nothing). */
-export async function writeConnectionFile(outDir: string, connection: ConnectionFile): Promise<string> {
+/**
+ * Writes connection.json atomically, and only when its content changed (a no-op run touches nothing).
+ * Its shape and reading are in record.ts.
+ */
+export async function writeConnectionFile(outDir: string, connection: object): Promise<string> {
   const path = join(outDir, CONNECTION_FILE);
   const text = `${JSON.stringify(connection, null, 2)}\n`;
   const current = await readFile(path, "utf8").catch(() => undefined);
