@@ -27,6 +27,21 @@ const MAX_EXECUTIONS = 4;
  * for a re-plan (the app it was to create was already there) is followed at once by a fresh
  * observation and plan, which may refuse the app (ForeignAppError) before anything is granted.
  */
+/**
+ * The key in --out after an execution: the one this run generated (or held), as connection.json
+ * records. Anything else means --out changed under the run (a writer that ignored the lock): it is
+ * never uploaded, and the run fails rather than report a certificate it cannot vouch for.
+ */
+async function rereadHeldCertificate(prepared: Prepared): Promise<void> {
+  if (prepared.desired.certificate.mode !== "generate") return;
+  const held = await (await import("../cert/files.js")).readHeldCertificate(prepared.outDir);
+  const recorded = prepared.record.facts()?.certificates ?? [];
+  if (held && !recorded.includes(held.thumbprint.toUpperCase())) {
+    throw new ConvergenceError(`--out ${prepared.outDir} changed during the run: it now holds a certificate (${held.thumbprint}) this run did not make, so it is not uploaded. Check who else writes there, then run apply again.`);
+  }
+  prepared.held = held;
+}
+
 export async function converge(session: Session, prepared: Prepared, firstPlan: Plan, firstObserved: ObservedState, options: ConvergeOptions): Promise<{ results: ActionResult[]; plan: Plan }> {
   const start = session.clock.now();
   const deadline = options.convergeTimeoutMs ?? 300_000;
@@ -36,7 +51,7 @@ export async function converge(session: Session, prepared: Prepared, firstPlan: 
   for (let execution = 1; ; execution++) {
     const outcome = await executePlan(plan, { graph: session.graph, clock: session.clock, desired: prepared.desired, observed, outDir: prepared.outDir, record: prepared.record, onEvent: options.onEvent });
     results.push(...outcome.results);
-    if (prepared.desired.certificate.mode === "generate") prepared.held = await (await import("../cert/files.js")).readHeldCertificate(prepared.outDir);
+    await rereadHeldCertificate(prepared);
     const hints = { appId: outcome.context.app?.appId, appObjectId: outcome.context.app?.id, servicePrincipalId: outcome.context.servicePrincipalId };
     if (outcome.replan) {
       if (execution >= MAX_EXECUTIONS) throw new ConvergenceError("apply kept finding the application it was creating already there; run it again");

@@ -109,7 +109,7 @@ export async function readLocalState(session: Session, located: { desired: Desir
   const { desired, outDir } = located;
   const held = desired.certificate.mode === "generate" && mode === "apply" ? await (await import("../cert/files.js")).readHeldCertificate(outDir) : undefined;
   const saved = await readConnectionRecord(outDir);
-  checkRecordBinding(saved, held, { outDir, tenantId: session.tenantId, desired });
+  checkRecordBinding(saved, held, { outDir, tenantId: session.tenantId });
   return { desired, outDir, held, hints: hintsFrom(saved), record: new RunRecord(outDir, session.tenantId, desired, saved) };
 }
 

@@ -27,7 +27,7 @@ export function planDestroy(desired: DesiredState, observed: ObservedState): Pla
   if (app && proof && !proof.proven && !desired.adopt) {
     throw foreignAppError(app, proof, "deletes nothing and revokes nothing");
   }
-  checkRecordedApp(observed, app);
+  checkRecordedApp(desired, observed, app);
   const sp = app ? observed.servicePrincipal : undefined;
   const actions: Action[] = [];
   const warnings: string[] = [...(proof?.notes ?? [])];

@@ -6,7 +6,7 @@
  * onboard's for sure; the plan then says what stays.
  */
 import { assignedRole, grantedPermission, roleMatches } from "./resolve.js";
-import type { Action, DesiredState, ObservedApp, ObservedState, PermissionRef, RecordedOnboarding, RequiredResourceAccess } from "./types.js";
+import type { Action, DesiredState, ManagedRecord, ObservedApp, ObservedState, PermissionRef, RequiredResourceAccess } from "./types.js";
 
 export interface UndoPlan {
   actions: Action[];
@@ -15,7 +15,7 @@ export interface UndoPlan {
   kept: string[];
 }
 
-const NOTHING: RecordedOnboarding = { appId: undefined, certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [] };
+const NOTHING: ManagedRecord = { certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [] };
 
 export function planUndo(desired: DesiredState, observed: ObservedState, app: ObservedApp): UndoPlan {
   const recorded = observed.record?.appId === app.appId.toLowerCase() ? observed.record : undefined;
@@ -53,7 +53,7 @@ export function planUndo(desired: DesiredState, observed: ObservedState, app: Ob
   return { actions, warnings, kept };
 }
 
-function planUntag(desired: DesiredState, observed: ObservedState, app: ObservedApp, managed: RecordedOnboarding): Action | undefined {
+function planUntag(desired: DesiredState, observed: ObservedState, app: ObservedApp, managed: ManagedRecord): Action | undefined {
   const removedTags = app.tags.filter((t) => t === desired.ownerTag || managed.tags.includes(t));
   const unlisted: PermissionRef[] = [];
   const requiredResourceAccess: RequiredResourceAccess[] = [];

@@ -19,7 +19,7 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
   const app = selection.kind === "found" ? selection.app : undefined;
   const proof = selection.kind === "found" ? proveOwnership(selection.marks, ownersOf(observed, selection.app)) : undefined;
   requireManageable(desired, selection, proof);
-  checkRecordedApp(observed, app);
+  checkRecordedApp(desired, observed, app);
   const permissions = desired.profile.permissions.map((p) => resolvePermission(p, observed));
   const roles = desired.profile.roles.map((name) => resolveRole(name, observed.roleDefinitions));
   const actions: Action[] = [];
@@ -167,7 +167,7 @@ function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedP
   } else if (app.displayName !== desired.displayName) {
     finding = {
       kind: "name-differs",
-      message: `the app registration found (appId ${app.appId}) is named '${app.displayName}', not '${desired.displayName}' (--name): pass --rename to rename it, or --name '${app.displayName}' to keep its name`,
+      message: `the app registration found (appId ${app.appId}) is named '${app.displayName}', not '${desired.displayName}' (--name): pass --rename to rename it, or --name '${app.displayName}' to keep its name (another app needs its own --out)`,
     };
   }
   const action: Action | undefined = reasons.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, addedPermissions, reasons };

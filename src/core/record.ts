@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { InputError } from "../shared/errors.js";
 import { isGuid } from "../shared/text.js";
 import { CONNECTION_FILE } from "./local-state.js";
-import type { DesiredState, HeldCertificate, ManagedRecord, ObserveHints, PermissionKey, RecordedOnboarding } from "./types.js";
+import type { HeldCertificate, ManagedRecord, ObserveHints, PermissionKey, RecordedOnboarding } from "./types.js";
 
 export interface CertificateDetails {
   thumbprint: string;
@@ -140,23 +140,15 @@ const describeApp = (record: ConnectionRecord) =>
 
 /**
  * The checks that need no tenant read, before anything is written: --out holds the record of THIS
- * tenant and of THIS app (by name; --rename and --app-id name the recorded app otherwise), and a key
- * in --out is one entra-onboard made for it. A planted key is refused rather than ignored: the
- * generated replacement would overwrite files entra-onboard did not write.
+ * tenant, and a key in --out is one entra-onboard made for it. (That it is THIS app is checked at
+ * plan time, when the recorded app has been read: plan-identity.ts.) A planted key is refused
+ * rather than ignored: the generated replacement would overwrite files entra-onboard did not write.
  */
-export function checkRecordBinding(record: ConnectionRecord | undefined, held: HeldCertificate | undefined, where: { outDir: string; tenantId: string; desired: DesiredState }): void {
-  const { outDir, tenantId, desired } = where;
+export function checkRecordBinding(record: ConnectionRecord | undefined, held: HeldCertificate | undefined, where: { outDir: string; tenantId: string }): void {
+  const { outDir, tenantId } = where;
   if (record && record.tenantId !== tenantId.toLowerCase()) {
     throw new InputError(
       `--out ${outDir} holds the ${held ? "key" : "connection"} of ${describeApp(record)} in tenant ${record.tenantId}, not of tenant ${tenantId}; use a separate --out per tenant (the default is ./entra-onboard-out/<tenant id>).`,
-    );
-  }
-  const names = [desired.uniqueName, desired.legacyUniqueName].map((n) => n.toLowerCase());
-  const namedByApp = desired.appId !== undefined && desired.appId.toLowerCase() === record?.appId;
-  if (record && !names.includes(record.uniqueName.toLowerCase()) && !desired.rename && !namedByApp) {
-    const current = record.displayName ?? record.uniqueName;
-    throw new InputError(
-      `--out ${outDir} holds the ${held ? "key" : "connection"} of ${describeApp(record)} in this tenant, not of '${desired.displayName}'; use a separate --out per app, or pass --name '${current}' (add --rename to rename that app to '${desired.displayName}').`,
     );
   }
   if (held && !(record && recordsCertificate(record, held.thumbprint))) {
@@ -168,7 +160,7 @@ export function checkRecordBinding(record: ConnectionRecord | undefined, held: H
 
 /** The record's facts for observe and plan. */
 export function recordedOnboarding(record: ConnectionRecord | undefined): RecordedOnboarding | undefined {
-  return record ? { appId: record.appId, ...record.managed } : undefined;
+  return record ? { appId: record.appId, uniqueName: record.uniqueName, displayName: record.displayName, ...record.managed } : undefined;
 }
 
 /** Ids from the last run that let observe skip round trips (a stale one costs a 404, nothing more). */

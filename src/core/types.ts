@@ -128,6 +128,9 @@ export interface PermissionKey {
  */
 export interface RecordedOnboarding extends ManagedRecord {
   appId: string | undefined;
+  /** The uniqueName and display name of the onboarding the record is for (from --name). */
+  uniqueName: string;
+  displayName: string | undefined;
 }
 
 /** What entra-onboard added to the app, as connection.json keeps it (written as apply goes). */

@@ -25,7 +25,7 @@ const ADMIN: ObservedOwner = { id: "admin-id", kind: "user", name: "Tenant Admin
 const MEMBER: ObservedOwner = { id: "member-id", kind: "user", name: "Plain Member (member@contoso.onmicrosoft.com)", standing: "unprivileged" };
 const ownedBy = (...owners: ObservedOwner[]): OwnersObservation => ({ readable: true, appObjectId: "app-obj", owners });
 const recordOf = (overrides: Partial<RecordedOnboarding> = {}): RecordedOnboarding => ({
-  appId: "11111111-1111-1111-1111-111111111111", certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [], ...overrides,
+  appId: "11111111-1111-1111-1111-111111111111", uniqueName: UNIQUE, displayName: "Xops-App", certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [], ...overrides,
 });
 
 function desired(overrides: Partial<DesiredState> = {}): DesiredState {
@@ -308,5 +308,11 @@ describe("computePlan: proof of ownership", () => {
     const other = app({ id: "o2", appId: "22222222-2222-2222-2222-222222222222" });
     const o = observed({ candidates: [app(), other], record: recordOf() });
     expect(() => computePlan(desired({ appId: other.appId, adopt: true }), o, NOW)).toThrow(/--out holds the connection of app 11111111.*not of app 22222222/);
+  });
+
+  it("a record of another name whose app is gone is refused; of the same name it is reused (a stale record)", () => {
+    const gone = recordOf({ uniqueName: uniqueNameFor("Other App"), displayName: "Other App" });
+    expect(() => computePlan(desired(), observed({ record: gone }), NOW)).toThrow(/--out holds the connection of 'Other App' \(app 11111111.*no longer in this tenant\), not of 'Xops-App'/);
+    expect(computePlan(desired(), observed({ record: recordOf() }), NOW).actions[0]?.kind).toBe("create-application");
   });
 });
