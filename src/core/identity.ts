@@ -95,11 +95,13 @@ export function requireManageable(desired: DesiredState, selection: AppSelection
   if (selection.kind === "found" && proof && !proof.proven && !desired.adopt) throw foreignAppError(selection.app, proof);
 }
 
-export function foreignAppError(app: ObservedApp, proof: Proof, verb = "grants it nothing"): ForeignAppError {
+export function foreignAppError(app: ObservedApp, proof: Proof, mode: "apply" | "destroy" = "apply"): ForeignAppError {
   const owners = proof.untrustedOwners.length > 0 ? ", after removing owners you do not trust (Entra admin center > App registrations > Owners)" : "";
-  return new ForeignAppError(
-    `An app registration named '${app.displayName}' (appId ${app.appId}) exists, but entra-onboard cannot show that it created it: ${proof.why.join("; ")}. entra-onboard ${verb} on its own. Re-run with --adopt to take it over as it is (existing permissions and certificates are kept)${owners}, or choose another --name.`,
-  );
+  const remedy =
+    mode === "apply"
+      ? `entra-onboard grants it nothing on its own. Re-run with --adopt to take it over as it is (existing permissions and certificates are kept)${owners}, or choose another --name.`
+      : "entra-onboard deletes nothing and revokes nothing on its own. Re-run remove with --adopt to take back only what entra-onboard added to it (an app it cannot show it created is never deleted).";
+  return new ForeignAppError(`An app registration named '${app.displayName}' (appId ${app.appId}) exists, but entra-onboard cannot show that it created it: ${proof.why.join("; ")}. ${remedy}`);
 }
 
 /** How a plan reports the selected app. */

@@ -25,7 +25,7 @@ export function planDestroy(desired: DesiredState, observed: ObservedState): Pla
     );
   }
   if (app && proof && !proof.proven && !desired.adopt) {
-    throw foreignAppError(app, proof, "deletes nothing and revokes nothing");
+    throw foreignAppError(app, proof, "destroy");
   }
   checkRecordedApp(desired, observed, app);
   const sp = app ? observed.servicePrincipal : undefined;
