@@ -158,3 +158,41 @@ describe("the upsert of a planned 'create' finds the app already there", () => {
     expect(s.thumbprints).toEqual([result.connection.certificate?.thumbprint]);
   });
 });
+
+describe("when owners cannot be read or named", () => {
+  /** A Graph that does not serve the owners path (a mock built from the core docs answers 400 to it). */
+  function withoutOwners(session: Session): Session {
+    const hide = (r: GraphRequest): GraphRequest => (r.url.includes("/owners") ? { ...r, url: r.url.replace("/owners", "/notServed") } : r);
+    const graph: Graph = {
+      send: (request) => session.graph.send(hide(request)),
+      batch: (requests) => session.graph.batch(requests.map(hide)),
+      pages: (first, operation, options) => session.graph.pages(first, operation, options),
+    };
+    return { ...session, graph };
+  }
+
+  it("a Graph that does not serve owners: apply works from its --out, the plan says so, and elsewhere the app needs --adopt", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const session = withoutOwners(h.session());
+    const result = await apply(session, { outDir: out });
+    expectXopsConverged(h);
+    expect(result.finalPlan.app.owners).toBe("unreadable");
+    expect(result.warnings.join()).toMatch(/owners could not be read .*judged by connection.json/);
+    const again = await plan(session, { outDir: out });
+    expect(again.inSync).toBe(true);
+    expect(again.plan.warnings.join()).toMatch(/owners could not be read/);
+    const error = await refusal(plan(session, { outDir: await dirs.make() }));
+    expect(error.message).toMatch(/owners could not be read .* connection.json in --out does not record it/);
+  });
+
+  it("without User.ReadBasic.All the refusal names the owner by object id", async () => {
+    const h = createHarness(msw.server);
+    const desired = await desiredState({}, new Date(h.clock.now()));
+    h.tenant.addApplication({ displayName: "Xops-App", uniqueName: desired.uniqueName, owners: [DEFAULT_MEMBER_ID] });
+    const scopes = "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All RoleManagement.ReadWrite.Directory User.Read";
+    const error = await refusal(plan(h.session({ scp: scopes }), { outDir: await dirs.make() }));
+    expect(error.message).toContain(`its owners include ${DEFAULT_MEMBER_ID}, a user without Global Administrator`);
+  });
+});
+
