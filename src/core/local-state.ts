@@ -1,7 +1,7 @@
 /**
  * What the tool keeps on the admin's machine in --out: the generated certificate and key, and
- * connection.json (the details to paste into the platform, and ids that let the next run observe
- * the tenant in one round trip). The tenant remains the source of truth; these are hints.
+ * connection.json (the details to paste into the platform, and the record of which app in which
+ * tenant this --out belongs to and what entra-onboard added to it: record.ts).
  */
 import { constants } from "node:fs";
 import { access, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
