@@ -13,7 +13,8 @@
  */
 export { apply, checkLocalInputs, desiredState, plan, prepare, remove, status, AbortedError } from "./core/pipeline.js";
 export type { ApplyOptions, ApplyResult, OnboardOptions, PipelineEvent, PlanOptions, PlanResult, RemoveOptions, RemoveResult } from "./core/pipeline.js";
-export type { Action, ActionResult, DesiredState, Finding, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
+export type { Action, ActionResult, DesiredState, Finding, ManagedRecord, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
+export type { ConnectionFile } from "./core/record.js";
 export type { Session } from "./core/session.js";
 export type { Profile, PermissionSpec } from "./core/profiles.js";
 export { builtInProfile, loadProfileFile, BUILT_IN_PROFILE_NAMES } from "./core/profiles.js";
@@ -28,4 +29,4 @@ export type { TokenCacheOptions, TokenCacheStatus } from "./auth/sign-in-cache.j
 export type { KeyStore } from "./auth/keyring.js";
 export { startSandbox } from "./sandbox/server.js";
 export type { Sandbox, SandboxOptions } from "./sandbox/server.js";
-export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, ExitCode } from "./shared/errors.js";
+export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, OutDirBusyError, ExitCode } from "./shared/errors.js";

@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../shared/atomic-file.js";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
@@ -59,6 +59,17 @@ export async function readHeldCertificate(
     return undefined;
   }
   return { ...info, cerPath, keyPath };
+}
+
+/**
+ * Deletes the certificate and key files in dir when they hold one of `thumbprints` (the ones
+ * connection.json records as entra-onboard's); anything else there is left alone.
+ */
+export async function removeCertificateFiles(dir: string, thumbprints: readonly string[]): Promise<boolean> {
+  const held = await readHeldCertificate(dir);
+  if (!held || !thumbprints.some((t) => t.toUpperCase() === held.thumbprint.toUpperCase())) return false;
+  await Promise.all(Object.values(CERTIFICATE_FILES).map((name) => rm(join(dir, name), { force: true })));
+  return true;
 }
 
 /** The held private key (PKCS#8 PEM) for signing in as the app, or undefined if there is none. */

@@ -24,6 +24,7 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
       adopt: args.adopt,
       allowPrivileged: args.allowPrivileged,
       appId: args.appId,
+      rename: args.rename,
       outDir: args.out,
     },
     new Date(),

@@ -42,8 +42,9 @@ export const appOptions = {
   name: { type: "string", default: "Xops-App", describe: "Display name of the app registration" },
   profile: { type: "string", default: "xops", describe: "xops (Exchange.ManageAsApp + AccessReview.Read.All), m365 (Exchange.ManageAsApp), entra-id (AccessReview.Read.All) — all with Global Reader — or a YAML/JSON profile file" },
   "app-id": { type: "string", describe: "Manage this app registration (appId) when several share the name" },
-  adopt: { type: "boolean", default: false, describe: "Take over a same-name app this tool did not create (marks it with a tag)" },
+  adopt: { type: "boolean", default: false, describe: "Take over an app this tool cannot prove it created (same name, or owned by someone who could not grant its permissions); marks it with a tag" },
   "allow-privileged": { type: "boolean", default: false, describe: "Let a profile grant permissions or roles beyond read-only ones (e.g. *.ReadWrite.All, Global Administrator); the plan marks them as privileged" },
+  rename: { type: "boolean", default: false, describe: "Rename the app found via connection.json or --app-id to --name when its display name differs (otherwise apply refuses)" },
   out: { type: "string", describe: "Directory for the certificate, private key and connection.json (default ./entra-onboard-out/<tenant id>)" },
 } as const satisfies OptionSet;
 

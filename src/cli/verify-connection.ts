@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { appSignInFactory } from "../auth/app-sign-in.js";
 import { readHeldCertificate, readPrivateKeyPem } from "../cert/files.js";
-import { CONNECTION_FILE, readConnectionFile, type ConnectionFile } from "../core/connection-file.js";
+import { CONNECTION_FILE, readConnectionRecord, type ConnectionFile } from "../core/record.js";
 import type { Profile } from "../core/profiles.js";
 import { verifyApp, type VerifyReport } from "../core/verify.js";
 import { PUBLIC_AUTHORITY } from "../core/well-known.js";
@@ -16,7 +16,10 @@ import { realClock } from "../shared/clock.js";
 import { InputError } from "../shared/errors.js";
 import type { Endpoint } from "./endpoint.js";
 
-export async function verifyConnection(connection: ConnectionFile, profile: Profile, endpoint: Endpoint, logger: Logger, waitSeconds: number): Promise<VerifyReport> {
+/** What verify needs of connection.json. */
+export type VerifyTarget = Pick<ConnectionFile, "tenantId" | "appId" | "certificate">;
+
+export async function verifyConnection(connection: VerifyTarget, profile: Profile, endpoint: Endpoint, logger: Logger, waitSeconds: number): Promise<VerifyReport> {
   if (!connection.certificate?.keyPath) {
     throw new InputError("verify signs in as the app and needs its private key, which entra-onboard only has for certificates it generated. With --certificate the platform holds the key: verify from the platform instead.");
   }
@@ -49,7 +52,7 @@ export async function verifyConnection(connection: ConnectionFile, profile: Prof
 }
 
 /** The connection.json to verify: --out, else ./entra-onboard-out/<--tenant>, else the only one there. */
-export async function findConnection(args: { out?: string | undefined; tenant?: string | undefined }): Promise<ConnectionFile> {
+export async function findConnection(args: { out?: string | undefined; tenant?: string | undefined }): Promise<VerifyTarget> {
   let dir = args.out;
   if (!dir && args.tenant) dir = resolve("entra-onboard-out", args.tenant);
   if (!dir) {
@@ -58,8 +61,11 @@ export async function findConnection(args: { out?: string | undefined; tenant?: 
     if (entries.length !== 1) throw new InputError(`Pass --out <dir> (or --tenant <id>) to say which onboarding to verify; found ${entries.length} in ${root}.`);
     dir = join(root, entries[0] ?? "");
   }
-  // A connection.json that is not what apply wrote (wrong types, ids that are not GUIDs) is refused.
-  const connection = await readConnectionFile(dir);
-  if (!connection) throw new InputError(`No ${CONNECTION_FILE} in ${dir}: run \`entra-onboard apply\` first (or pass the --out it used).`);
-  return connection;
+  // A connection.json that is not what apply wrote (wrong types, ids that are not GUIDs) is refused (exit 2).
+  const record = await readConnectionRecord(dir);
+  if (record?.appId === undefined) {
+    const why = record ? "the apply that wrote it did not finish" : `there is no ${CONNECTION_FILE} in ${dir}`;
+    throw new InputError(`Nothing to verify: ${why}. Run \`entra-onboard apply\` first (or pass the --out it used).`);
+  }
+  return { tenantId: record.tenantId, appId: record.appId, certificate: record.certificate ?? null };
 }

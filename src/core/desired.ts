@@ -8,16 +8,18 @@ import { resolve } from "node:path";
 import { loadPublicCertificate } from "../cert/load.js";
 import { InputError } from "../shared/errors.js";
 import { MAX_COMMON_NAME, unsafeCharacter } from "../shared/input-text.js";
-import { isGuid, slug } from "../shared/text.js";
-import { readConnectionFile } from "./connection-file.js";
-import { assertWritableDir, defaultOutDir, readHints } from "./local-state.js";
+import { isGuid } from "../shared/text.js";
+import { assertWritableDir, defaultOutDir } from "./local-state.js";
 import { privilegedEntries } from "./privilege.js";
 import { resolveProfile, type Profile } from "./profiles.js";
+import { checkRecordBinding, hintsFrom, readConnectionRecord } from "./record.js";
+import { RunRecord } from "./run-record.js";
 import type { Session } from "./session.js";
-import type { CertificateChoice, DesiredState, ExecutionEvent, HeldCertificate, ObserveHints } from "./types.js";
+import type { CertificateChoice, DesiredState, ExecutionEvent, HeldCertificate, ObserveHints, PlanMode } from "./types.js";
+import { legacyUniqueNameFor, uniqueNameFor } from "./unique-name.js";
 import { DEFAULT_APP_NAME, OWNER_TAG_PREFIX } from "./well-known.js";
 
-export type PipelineEvent = ExecutionEvent | { type: "phase"; message: string };
+export type PipelineEvent = ExecutionEvent | { type: "phase"; message: string } | { type: "warning"; message: string };
 
 export interface OnboardOptions {
   /** App display name (default "Xops-App"). */
@@ -33,6 +35,8 @@ export interface OnboardOptions {
   appId?: string | undefined;
   /** Let the profile grant permissions or roles beyond the read-only allow-list (src/core/privilege.ts). */
   allowPrivileged?: boolean | undefined;
+  /** Rename the app found (via connection.json or --app-id) to `name` when its display name differs. */
+  rename?: boolean | undefined;
   /**
    * The desired state already built by checkLocalInputs() (or desiredState()); when given, the
    * options above are not read again and the profile and certificate files are not re-read.
@@ -51,6 +55,8 @@ export interface Prepared {
   outDir: string;
   held: HeldCertificate | undefined;
   hints: ObserveHints;
+  /** connection.json's record: read here, kept up to date as apply goes (run-record.ts). */
+  record: RunRecord;
 }
 
 /** Validates the options and reads the profile and certificate files: the desired state. */
@@ -73,16 +79,18 @@ export async function desiredState(options: OnboardOptions, now: Date): Promise<
   const certificate: CertificateChoice = options.certificate
     ? { mode: "file", path: resolve(options.certificate), certificate: await loadPublicCertificate(options.certificate, now) }
     : { mode: "generate", keySizeBits: keySize, validityDays };
-  const uniqueName = `entra-onboard-${slug(displayName)}`;
+  const uniqueName = uniqueNameFor(displayName);
   return {
     displayName,
     uniqueName,
+    legacyUniqueName: legacyUniqueNameFor(displayName),
     ownerTag: `${OWNER_TAG_PREFIX}${uniqueName}`,
     profile,
     certificate,
     addCertificate: options.addCertificate ?? false,
     adopt: options.adopt ?? false,
     appId: options.appId,
+    rename: options.rename ?? false,
   };
 }
 
@@ -106,19 +114,35 @@ export async function checkLocalInputs(options: OnboardOptions, now: Date): Prom
   const desired = options.desired ?? (await desiredState(options, now));
   if (options.outDir) {
     await assertWritableDir(options.outDir);
-    await readConnectionFile(resolve(options.outDir));
+    await readConnectionRecord(resolve(options.outDir));
   }
   return desired;
 }
 
-/** The tenant-dependent half: the signed-in tenant matches, --out, the held certificate, hints. */
-export async function prepare(session: Session, options: OnboardOptions): Promise<Prepared> {
+/** Where a run keeps its files, and what it wants: the tenant-dependent half, before --out is read. */
+export async function locate(session: Session, options: OnboardOptions): Promise<{ desired: DesiredState; outDir: string }> {
   if (options.tenant && isGuid(options.tenant) && options.tenant.toLowerCase() !== session.tenantId.toLowerCase()) {
     throw new InputError(`Signed in to tenant ${session.tenantId}, but --tenant is ${options.tenant}. Sign in to the right tenant or fix --tenant.`);
   }
   const desired = options.desired ?? (await desiredState(options, new Date(session.clock.now())));
   const outDir = resolve(options.outDir ?? defaultOutDir(session.tenantId));
   await assertWritableDir(outDir);
-  const held = desired.certificate.mode === "generate" ? await (await import("../cert/files.js")).readHeldCertificate(outDir) : undefined;
-  return { desired, outDir, held, hints: await readHints(outDir, desired.uniqueName) };
+  return { desired, outDir };
+}
+
+/**
+ * What --out holds for this run: the held certificate (apply mode), connection.json's record, and
+ * the check that both belong to this tenant and this app (record.ts) before anything is written.
+ */
+export async function readLocalState(session: Session, located: { desired: DesiredState; outDir: string }, mode: PlanMode = "apply"): Promise<Prepared> {
+  const { desired, outDir } = located;
+  const held = desired.certificate.mode === "generate" && mode === "apply" ? await (await import("../cert/files.js")).readHeldCertificate(outDir) : undefined;
+  const saved = await readConnectionRecord(outDir);
+  checkRecordBinding(saved, held, { outDir, tenantId: session.tenantId });
+  return { desired, outDir, held, hints: hintsFrom(saved), record: new RunRecord(outDir, session.tenantId, desired, saved) };
+}
+
+/** locate() and readLocalState(): everything a run knows before it reads the tenant. */
+export async function prepare(session: Session, options: OnboardOptions, mode: PlanMode = "apply"): Promise<Prepared> {
+  return readLocalState(session, await locate(session, options), mode);
 }

@@ -10,6 +10,7 @@ import type { Clock } from "../shared/clock.js";
 import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } from "./parse.js";
 import { pollUntil } from "./poll.js";
 import { reads, RESOURCE_SP_FIELDS, writes } from "./requests.js";
+import type { RunRecord } from "./run-record.js";
 import type { Action, ActionResult, DesiredState, ResourceServicePrincipal } from "./types.js";
 
 type Of<K extends Action["kind"]> = Extract<Action, { kind: K }>;
@@ -37,8 +38,9 @@ export interface StepDeps {
   desired: DesiredState;
   outDir: string;
   context: ExecutionContext;
+  /** connection.json as apply keeps it (undefined for remove). */
+  record?: RunRecord | undefined;
 }
-
 
 function requireApp(deps: StepDeps): { id: string; appId: string; keyCredentials: Record<string, unknown>[] } {
   if (!deps.context.app) throw new Error("internal: the application must exist before this step");
@@ -73,15 +75,19 @@ export const steps = {
     if (response.status === 201 && response.body) {
       const app = parseApplication(response.body);
       deps.context.app = { id: app.id, appId: app.appId, keyCredentials: app.keyCredentials.map((k) => k.raw) };
+      // From here on, connection.json names the app: proof that this run created it.
+      await deps.record?.noteApp(app);
       return { action, outcome: "created", detail: `appId ${app.appId}` };
     }
-    // 204: another run created it first; find it (it may take a moment to become readable).
+    // 204: an app with our uniqueName was there already: another run of the tool, or someone who
+    // planted it. Find it (it may take a moment to become readable); executePlan then stops so the
+    // tenant is read and judged again (its owners decide) before anything is granted to it.
     const found = await pollUntil(deps.clock, `application ${action.displayName} to become readable`, async () => {
       const list = await deps.graph.send<{ value?: unknown[] }>(reads.appsByName(action.displayName));
       return (list.body?.value ?? []).map(parseApplication).find((a) => a.uniqueName?.toLowerCase() === action.uniqueName.toLowerCase());
     });
     deps.context.app = { id: found.id, appId: found.appId, keyCredentials: found.keyCredentials.map((k) => k.raw) };
-    return { action, outcome: "already-existed", detail: `appId ${found.appId}` };
+    return { action, outcome: "already-existed", detail: `appId ${found.appId}; reading the tenant again before going on` };
   },
 
   async adoptApplication(action: Of<"adopt-application">, deps: StepDeps): Promise<ActionResult> {
@@ -100,7 +106,8 @@ export const steps = {
     const { certificate, files } = await (deps.context.pendingCertificate ?? obtainCertificate(action, deps));
     // PATCH replaces the whole list: echo every existing entry as Graph listed it, then append ours.
     // A concurrent writer can change the list under us; Graph then refuses the echo (an entry we
-    // sent back no longer exists, or differs), so re-read the list and try again.
+    // sent back no longer exists, or differs), so wait for the change to replicate, re-read the
+    // list and try again (an immediate re-read can still show the old list).
     for (let attempt = 1; ; attempt++) {
       const present = app.keyCredentials.some((k) => typeof k.customKeyIdentifier === "string" && thumbprintFromCustomKeyIdentifier(k.customKeyIdentifier) === certificate.thumbprint);
       if (present) return { action, outcome: "already-existed", detail: `thumbprint ${certificate.thumbprint}` };
@@ -109,8 +116,8 @@ export const steps = {
         await deps.graph.send(writes.setKeyCredentials(app.id, deps.desired.displayName, certificate.thumbprint, app.keyCredentials, added));
         break;
       } catch (error) {
-        const raced = error instanceof GraphRequestError && error.status === 400 && /KeyCredential|credential with KeyId/i.test(error.message);
-        if (!raced || attempt >= 3) throw error;
+        if (!keyCredentialsRaced(error) || attempt >= KEY_CREDENTIAL_ATTEMPTS) throw error;
+        await deps.clock.sleep(keyCredentialsBackoffMs(attempt));
         app.keyCredentials = await currentKeyCredentials(deps, app.appId);
       }
     }
@@ -134,6 +141,7 @@ export const steps = {
     // Resolve by value against the resource SP itself (it may have been created in this run).
     const appRoleId = action.appRoleId ?? resource.appRoles.find((r) => r.value === action.value && r.allowedMemberTypes.includes("Application"))?.id;
     if (!appRoleId) throw new Error(`${action.resourceName} has no application permission ${action.value}`);
+    if (!action.appRoleId) await deps.record?.noteIntents({ permissions: [{ resourceAppId: action.resourceAppId, appRoleId }] });
     const response = await deps.graph.send(writes.grantAppRole({ principalId, resourceSpId: resource.id, appRoleId, label: `${action.resourceName} / ${action.value}` }));
     return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: `${action.resourceName} / ${action.value}` };
   },
@@ -151,14 +159,24 @@ export const steps = {
   },
 };
 
-async function currentKeyCredentials(deps: StepDeps, appId: string): Promise<Record<string, unknown>[]> {
+export const KEY_CREDENTIAL_ATTEMPTS = 5;
+
+/** 1, 2, 4, 8 s: long enough for a concurrent writer's list to replicate before it is read again. */
+export const keyCredentialsBackoffMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), 8000);
+
+/** Graph refused a keyCredentials echo because a concurrent writer changed the list under us. */
+export function keyCredentialsRaced(error: unknown): boolean {
+  return error instanceof GraphRequestError && error.status === 400 && /KeyCredential|credential with KeyId/i.test(error.message);
+}
+
+export async function currentKeyCredentials(deps: Pick<StepDeps, "graph">, appId: string): Promise<Record<string, unknown>[]> {
   const response = await deps.graph.send<{ value?: unknown[] }>(reads.appsByAppId(appId));
   const app = response.body?.value?.[0];
   return app ? parseApplication(app).keyCredentials.map((k) => k.raw) : [];
 }
 
 /** The certificate an add-certificate action uploads: the user's file, the held one, or a new one. */
-export async function obtainCertificate(action: Of<"add-certificate">, deps: Pick<StepDeps, "clock" | "desired" | "outDir">): Promise<ObtainedCertificate> {
+export async function obtainCertificate(action: Of<"add-certificate">, deps: Pick<StepDeps, "clock" | "desired" | "outDir" | "record">): Promise<ObtainedCertificate> {
   const now = new Date(deps.clock.now());
   const choice = deps.desired.certificate;
   if (action.source === "file" && choice.mode === "file") return { certificate: choice.certificate, files: { cerPath: choice.path } };
@@ -174,7 +192,9 @@ export async function obtainCertificate(action: Of<"add-certificate">, deps: Pic
     validityDays: choice.mode === "generate" ? choice.validityDays : 365,
     now,
   });
-  // Key on disk before the upload: a crash in between leaves a held certificate the next run adds.
+  // Recorded, then on disk, then uploaded: a crash in between leaves a held certificate that
+  // connection.json vouches for, which the next run adds (an unrecorded key is never uploaded).
+  await deps.record?.noteIntents({ certificates: [generated.thumbprint] });
   const files = await filesModule.writeCertificateFiles(deps.outDir, generated);
   return { certificate: generated, files };
 }

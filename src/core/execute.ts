@@ -6,6 +6,8 @@
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
 import { obtainCertificate, steps, type ExecutionContext, type StepDeps } from "./execute-steps.js";
+import { undoSteps } from "./execute-undo.js";
+import type { Intents, RunRecord } from "./run-record.js";
 import type { Action, ActionResult, DesiredState, ExecutionEvent, ObservedState, Plan } from "./types.js";
 
 export type { ActionOutcome, ActionResult, ExecutionEvent } from "./types.js";
@@ -22,6 +24,11 @@ const STAGE: Readonly<Record<Action["kind"], number>> = {
   "assign-directory-role": 3,
   // Deleting the app takes its service principal and assignments with it: one request.
   "delete-application": 1,
+  // Undoing an adoption: what hangs off the app first, the tag that marks it last.
+  "remove-certificates": 1,
+  "revoke-app-role": 1,
+  "remove-directory-role": 1,
+  "untag-application": 2,
 };
 
 export interface ExecuteDeps {
@@ -30,18 +37,28 @@ export interface ExecuteDeps {
   desired: DesiredState;
   observed: ObservedState;
   outDir: string;
+  /** connection.json as apply keeps it: intents are written before each stage (apply only). */
+  record?: RunRecord | undefined;
   onEvent?: ((event: ExecutionEvent) => void) | undefined;
 }
 
 export interface ExecutionOutcome {
   results: ActionResult[];
   context: ExecutionContext;
+  /**
+   * The upsert of a planned "create application" found the app already there: the plan was made
+   * for a tenant that has changed, so execution stopped after stage 1 and the caller re-observes
+   * and re-plans (a concurrent run of the tool converges; an app planted under our uniqueName is
+   * then judged by its owners, before anything is granted to it).
+   */
+  replan: boolean;
 }
 
 export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecutionOutcome> {
   const actions = plan.actions;
   const context = initialContext(plan, deps.observed);
-  const stepDeps: StepDeps = { graph: deps.graph, clock: deps.clock, desired: deps.desired, outDir: deps.outDir, context };
+  const stepDeps: StepDeps = { graph: deps.graph, clock: deps.clock, desired: deps.desired, outDir: deps.outDir, context, record: deps.record };
+  if (context.app && deps.record) await deps.record.noteApp(context.app);
   const addCertificate = actions.find((a) => a.kind === "add-certificate");
   if (addCertificate?.kind === "add-certificate") {
     context.pendingCertificate = obtainCertificate(addCertificate, stepDeps);
@@ -54,6 +71,7 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
     // certificate (generated during stage 1) before starting either.
     if (stage === 2) await context.pendingCertificate?.catch(() => undefined);
     const batch = actions.filter((a) => STAGE[a.kind] === stage);
+    if (batch.length > 0) await deps.record?.noteIntents(intentsOf(batch, deps.desired));
     const settled = await Promise.allSettled(
       batch.map(async (action) => {
         deps.onEvent?.({ type: "action-started", action });
@@ -75,8 +93,28 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
       await context.pendingCertificate?.catch(() => undefined);
       throw failed.reason;
     }
+    if (results.some((r) => r.action.kind === "create-application" && r.outcome === "already-existed")) {
+      await context.pendingCertificate?.catch(() => undefined);
+      return { results, context, replan: true };
+    }
   }
-  return { results, context };
+  return { results, context, replan: false };
+}
+
+/** What a stage is about to add, for the record (generated certificates are noted when made). */
+function intentsOf(batch: readonly Action[], desired: DesiredState): Intents {
+  const intents: Required<Intents> = { certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [] };
+  for (const action of batch) {
+    if (action.kind === "add-certificate" && action.thumbprint) intents.certificates.push(action.thumbprint);
+    if (action.kind === "grant-app-role" && action.appRoleId) intents.permissions.push({ resourceAppId: action.resourceAppId, appRoleId: action.appRoleId });
+    if (action.kind === "assign-directory-role") intents.roles.push(action.roleDefinitionId);
+    if (action.kind === "adopt-application") intents.tags.push(desired.ownerTag);
+    if (action.kind === "update-application") {
+      for (const p of action.addedPermissions) if (p.appRoleId) intents.listedPermissions.push({ resourceAppId: p.resourceAppId, appRoleId: p.appRoleId });
+      if (action.changes.tags?.includes(desired.ownerTag)) intents.tags.push(desired.ownerTag);
+    }
+  }
+  return intents;
 }
 
 function runStep(action: Action, deps: StepDeps): Promise<ActionResult> {
@@ -100,6 +138,14 @@ function runStep(action: Action, deps: StepDeps): Promise<ActionResult> {
       return steps.assignDirectoryRole(action, deps);
     case "delete-application":
       return steps.deleteApplication(action, deps);
+    case "remove-certificates":
+      return undoSteps.removeCertificates(action, deps);
+    case "revoke-app-role":
+      return undoSteps.revokeAppRole(action, deps);
+    case "remove-directory-role":
+      return undoSteps.removeDirectoryRole(action, deps);
+    case "untag-application":
+      return undoSteps.untagApplication(action, deps);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What the tool keeps on the admin's machine in --out: the generated certificate and key, and
- * connection.json (the details to paste into the platform, and ids that let the next run observe
- * the tenant in one round trip). The tenant remains the source of truth; these are hints.
+ * connection.json (the details to paste into the platform, and the record of which app in which
+ * tenant this --out belongs to and what entra-onboard added to it: record.ts).
  */
 import { constants } from "node:fs";
 import { access, mkdir, rm, stat } from "node:fs/promises";
@@ -10,10 +10,8 @@ import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../shared/atomic-file.js";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
-import { CONNECTION_FILE, readConnectionFile, type ConnectionFile } from "./connection-file.js";
-import type { ObserveHints } from "./types.js";
+import { CONNECTION_FILE, type ConnectionRecord } from "./record.js";
 
-export { CONNECTION_FILE, type ConnectionFile } from "./connection-file.js";
 
 export function defaultOutDir(tenantId: string, cwd = process.cwd()): string {
   return resolve(cwd, "entra-onboard-out", tenantId);
@@ -56,14 +54,11 @@ function assertPrivateDir(dir: string, info: Stats): void {
   }
 }
 
-export async function readHints(outDir: string, uniqueName: string): Promise<ObserveHints> {
-  const saved = await readConnectionFile(outDir);
-  if (saved?.uniqueName !== uniqueName) return {};
-  return { appId: saved.appId, servicePrincipalId: saved.servicePrincipalId };
-}
-
-/** Writes connection.json atomically, and only when its content changed (a no-op run touches nothing). */
-export async function writeConnectionFile(outDir: string, connection: ConnectionFile): Promise<string> {
+/**
+ * Writes connection.json atomically, and only when its content changed (a no-op run touches nothing).
+ * Its shape and reading are in record.ts.
+ */
+export async function writeConnectionFile(outDir: string, connection: ConnectionRecord): Promise<string> {
   const path = join(outDir, CONNECTION_FILE);
   const text = `${JSON.stringify(connection, null, 2)}\n`;
   const current = await readBoundedFile(path, READ_CAPS.connectionFile);

@@ -8,6 +8,12 @@ import type { ObservedState, ObserveHints, Plan, PlanMode } from "./types.js";
 export async function observeAndPlan(session: Session, prepared: Prepared, hints: ObserveHints, mode: PlanMode = "apply"): Promise<{ observed: ObservedState; plan: Plan }> {
   // A destroy plan needs no certificate: the app goes with all of its certificates.
   const held = mode === "apply" ? prepared.held : undefined;
-  const observed = await observeTenant(session.graph, prepared.desired, held, hints);
+  const observed = await observeTenant(session.graph, {
+    desired: prepared.desired,
+    heldCertificate: held,
+    hints,
+    record: prepared.record.facts(),
+    signedInId: session.claims?.oid,
+  });
   return { observed, plan: computePlan(prepared.desired, observed, new Date(session.clock.now()), mode) };
 }

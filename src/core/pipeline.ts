@@ -7,16 +7,20 @@
 import { AbortedError, InputError, PreflightError } from "../shared/errors.js";
 import { isGuid } from "../shared/text.js";
 import { converge, type ConvergeOptions } from "./converge.js";
-import { prepare, type OnboardOptions, type Prepared } from "./desired.js";
+import { locate, readLocalState, type OnboardOptions, type Prepared } from "./desired.js";
 import { executePlan } from "./execute.js";
-import { removeConnectionFile, writeConnectionFile, type ConnectionFile } from "./local-state.js";
+import { removeConnectionFile } from "./local-state.js";
 import { observeAndPlan } from "./observe-and-plan.js";
+import { lockOutDir } from "./out-lock.js";
+import { connectionDetails, refuseUnansweredQuestions } from "./connection-details.js";
+import { emptyManaged, type ConnectionFile } from "./record.js";
 import { inSync } from "./plan.js";
 import { preflightProblems } from "./preflight.js";
 import type { Session } from "./session.js";
 import type { ActionResult, Finding, ObservedState, Plan, PlanMode } from "./types.js";
 
 export { checkLocalInputs, desiredState, prepare } from "./desired.js";
+export type { ConnectionFile } from "./record.js";
 export { AbortedError } from "../shared/errors.js";
 export type { OnboardOptions, PipelineEvent, Prepared } from "./desired.js";
 
@@ -47,17 +51,38 @@ function checkTenantDomain(options: OnboardOptions, observed: ObservedState): vo
 /** Removing needs no certificate: a given one is not read. */
 const forMode = (options: OnboardOptions, mode: PlanMode): OnboardOptions => (mode === "destroy" ? { ...options, certificate: undefined } : options);
 
-async function observeAndPlanRun(session: Session, options: OnboardOptions, mode: PlanMode): Promise<{ prepared: Prepared; observed: ObservedState; plan: Plan }> {
-  const prepared = await prepare(session, forMode(options, mode));
-  options.onEvent?.({ type: "phase", message: `reading tenant ${session.tenantId}` });
-  const { observed, plan } = await observeAndPlan(session, prepared, prepared.hints, mode);
-  checkTenantDomain(options, observed);
-  return { prepared, observed, plan };
+interface Run {
+  prepared: Prepared;
+  observed: ObservedState;
+  plan: Plan;
+}
+
+/**
+ * Prepare, observe and plan; then `work`. apply and remove (`lock`) hold --out's lock from before
+ * they read it until they are done, so two runs never interleave their files (out-lock.ts).
+ */
+async function withRun<T>(session: Session, options: OnboardOptions, mode: PlanMode, lock: boolean, work: (run: Run) => Promise<T>): Promise<T> {
+  const located = await locate(session, forMode(options, mode));
+  const held = lock ? await lockOutDir(located.outDir, (message) => options.onEvent?.({ type: "warning", message })) : undefined;
+  try {
+    const prepared = await readLocalState(session, located, mode);
+    options.onEvent?.({ type: "phase", message: `reading tenant ${session.tenantId}` });
+    const { observed, plan } = await observeAndPlan(session, prepared, prepared.hints, mode);
+    checkTenantDomain(options, observed);
+    return await work({ prepared, observed, plan });
+  } finally {
+    await held?.release();
+  }
 }
 
 export async function plan(session: Session, options: PlanOptions = {}): Promise<PlanResult> {
-  const { prepared, plan } = await observeAndPlanRun(session, options, options.mode ?? "apply");
-  return { plan, inSync: inSync(plan), preflight: preflightProblems(plan.actions, session.claims), outDir: prepared.outDir, simulated: session.simulated };
+  return withRun(session, options, options.mode ?? "apply", false, async ({ prepared, plan }) => ({
+    plan,
+    inSync: inSync(plan),
+    preflight: preflightProblems(plan.actions, session.claims),
+    outDir: prepared.outDir,
+    simulated: session.simulated,
+  }));
 }
 
 /** status is plan judged as drift: the same observation, reported instead of executed. */
@@ -84,87 +109,80 @@ export interface ApplyOptions extends OnboardOptions, ConvergeOptions {
 }
 
 export async function apply(session: Session, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const { prepared, observed, plan } = await observeAndPlanRun(session, options, "apply");
-  let finalPlan = plan;
-  let results: ActionResult[] = [];
-  if (plan.actions.length > 0) {
-    const problems = preflightProblems(plan.actions, session.claims);
-    if (problems.length > 0) throw new PreflightError(`Preflight failed, nothing was changed: ${problems.join("; ")}. ${ADMIN_HINT}`);
-    if (options.confirm && !(await options.confirm(plan))) throw new AbortedError("Apply cancelled; nothing was changed.");
-    const converged = await converge(session, prepared, plan, observed, options);
-    results = converged.results;
-    finalPlan = converged.plan;
-  }
-  const connection = connectionDetails(finalPlan, prepared, session);
-  const connectionFile = await writeConnectionFile(prepared.outDir, connection);
-  return {
-    formatVersion: 1,
-    simulated: session.simulated,
-    changed: results.length > 0,
-    plan,
-    finalPlan,
-    results,
-    connection: { ...connection, connectionFile },
-    warnings: [...finalPlan.warnings, ...finalPlan.findings.map((f: Finding) => f.message)],
-  };
-}
-
-function connectionDetails(finalPlan: Plan, prepared: Prepared, session: Session): ConnectionFile {
-  if (finalPlan.app.state === "absent") throw new Error("internal: no application after apply");
-  const choice = prepared.desired.certificate;
-  const held = prepared.held;
-  const certificate = finalPlan.certificate.state !== "present"
-    ? null
-    : choice.mode === "file"
-      ? { thumbprint: choice.certificate.thumbprint, cerPath: choice.path, notAfter: choice.certificate.notAfter.toISOString() }
-      : held
-        ? { thumbprint: held.thumbprint, cerPath: held.cerPath, pemPath: held.cerPath.replace(/\.cer$/, ".pem"), keyPath: held.keyPath, notAfter: held.notAfter.toISOString() }
-        : null;
-  return {
-    formatVersion: 1,
-    uniqueName: prepared.desired.uniqueName,
-    friendlyName: finalPlan.tenant.displayName ? `${finalPlan.tenant.displayName} - ${prepared.desired.displayName}` : prepared.desired.displayName,
-    tenantId: finalPlan.tenant.id || session.tenantId,
-    appId: finalPlan.app.appId,
-    organization: finalPlan.tenant.initialDomain,
-    applicationObjectId: finalPlan.app.objectId,
-    servicePrincipalId: finalPlan.app.servicePrincipalId,
-    certificate,
-  };
+  return withRun(session, options, "apply", true, async ({ prepared, observed, plan }) => {
+    refuseUnansweredQuestions(plan);
+    let finalPlan = plan;
+    let results: ActionResult[] = [];
+    if (plan.actions.length > 0) {
+      const problems = preflightProblems(plan.actions, session.claims);
+      if (problems.length > 0) throw new PreflightError(`Preflight failed, nothing was changed: ${problems.join("; ")}. ${ADMIN_HINT}`);
+      if (options.confirm && !(await options.confirm(plan))) throw new AbortedError("Apply cancelled; nothing was changed.");
+      const converged = await converge(session, prepared, plan, observed, options);
+      results = converged.results;
+      finalPlan = converged.plan;
+    }
+    const connection = await connectionDetails(finalPlan, prepared, session);
+    const connectionFile = await prepared.record.finish(connection);
+    const record = prepared.record.current;
+    return {
+      formatVersion: 1,
+      simulated: session.simulated,
+      changed: results.length > 0,
+      plan,
+      finalPlan,
+      results,
+      connection: { ...connection, managed: record?.managed ?? emptyManaged(), connectionFile },
+      warnings: [...finalPlan.warnings, ...finalPlan.findings.map((f: Finding) => f.message)],
+    };
+  });
 }
 
 export interface RemoveResult {
   simulated: boolean;
-  /** The destroy plan: a delete-application action, or no actions when there is nothing to remove. */
+  /** The destroy plan: a delete-application, the undo of an adoption, or no actions when there is nothing to remove. */
   plan: Plan;
   /** Problems preflight found (a dry run reports them; a real run stops on them). */
   preflight: string[];
   /** True when nothing was executed (`dryRun`). */
   dryRun: boolean;
   results: ActionResult[];
+  /** The app deleted (one entra-onboard created). */
   removed: { appId: string; objectId: string } | undefined;
+  /** The adopted app entra-onboard's additions were taken from; the app itself stays. */
+  released: { appId: string; objectId: string } | undefined;
   outDir: string;
 }
 
 export interface RemoveOptions extends OnboardOptions {
-  /** Asked after the destroy plan is known and before the delete; false aborts with nothing written. */
+  /** Asked after the destroy plan is known and before the first write; false aborts with nothing written. */
   confirm?: ((target: { appId: string; displayName: string; plan: Plan }) => Promise<boolean>) | undefined;
   /** Plan and judge the removal, but delete nothing (`remove --dry-run`). */
   dryRun?: boolean | undefined;
 }
 
-/** Deletes the app registration this tool owns (its service principal goes with it). Never a foreign app. */
+/**
+ * Undoes what this tool did: deletes the app registration it created (its service principal goes
+ * with it), or takes back from an adopted app exactly what connection.json records it added. Never
+ * touches an app without entra-onboard's marks. Afterwards connection.json and the key files it
+ * lists go too: their certificate is no longer on the app.
+ */
 export async function remove(session: Session, options: RemoveOptions = {}): Promise<RemoveResult> {
-  const { prepared, observed, plan } = await observeAndPlanRun(session, options, "destroy");
-  const preflight = preflightProblems(plan.actions, session.claims);
-  const result = { simulated: session.simulated, plan, preflight, dryRun: options.dryRun ?? false, results: [] as ActionResult[], removed: undefined, outDir: prepared.outDir };
-  const target = plan.actions.find((a) => a.kind === "delete-application");
-  if (!target || options.dryRun) return result;
-  if (preflight.length > 0) throw new PreflightError(`Preflight failed, nothing was changed: ${preflight.join("; ")}. ${ADMIN_HINT}`);
-  if (options.confirm && !(await options.confirm({ appId: target.appId, displayName: target.displayName, plan }))) {
-    throw new AbortedError("Remove cancelled; nothing was changed.");
-  }
-  const outcome = await executePlan(plan, { graph: session.graph, clock: session.clock, desired: prepared.desired, observed, outDir: prepared.outDir, onEvent: options.onEvent });
-  await removeConnectionFile(prepared.outDir);
-  return { ...result, results: outcome.results, removed: { appId: target.appId, objectId: target.appObjectId } };
+  return withRun(session, options, "destroy", options.dryRun !== true, async ({ prepared, observed, plan }) => {
+    const preflight = preflightProblems(plan.actions, session.claims);
+    const result: RemoveResult = { simulated: session.simulated, plan, preflight, dryRun: options.dryRun ?? false, results: [], removed: undefined, released: undefined, outDir: prepared.outDir };
+    if (plan.actions.length === 0 || plan.app.state === "absent" || options.dryRun) return result;
+    if (preflight.length > 0) throw new PreflightError(`Preflight failed, nothing was changed: ${preflight.join("; ")}. ${ADMIN_HINT}`);
+    const deletion = plan.actions.find((a) => a.kind === "delete-application");
+    const target = { appId: plan.app.appId, objectId: plan.app.objectId };
+    if (options.confirm && !(await options.confirm({ appId: target.appId, displayName: deletion?.displayName ?? plan.app.displayName, plan }))) {
+      throw new AbortedError("Remove cancelled; nothing was changed.");
+    }
+    const outcome = await executePlan(plan, { graph: session.graph, clock: session.clock, desired: prepared.desired, observed, outDir: prepared.outDir, onEvent: options.onEvent });
+    const recorded = prepared.record.current;
+    if (recorded?.appId === undefined || recorded.appId === target.appId.toLowerCase()) {
+      await removeConnectionFile(prepared.outDir);
+      if (recorded) await (await import("../cert/files.js")).removeCertificateFiles(prepared.outDir, recorded.managed.certificates);
+    }
+    return { ...result, results: outcome.results, ...(deletion ? { removed: target } : { released: target }) };
+  });
 }

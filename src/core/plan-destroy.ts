@@ -1,27 +1,38 @@
 /**
- * The destroy mode of the planner: what `remove` (and `plan --destroy`) would take away. Today
- * that is one action, deleting the app registration this tool owns, which takes its service
- * principal, consents and role assignments with it; the plan lists all of that by name. A plan is
- * a list of actions, so finer undo steps (revoke one grant, drop one certificate) can join as
- * action kinds of their own. A foreign app is never planned for deletion.
+ * The destroy mode of the planner: what `remove` (and `plan --destroy`) would take away, and only
+ * what entra-onboard did. An app it created (its uniqueName, proven ownership) is deleted, which
+ * takes its service principal, consents and role assignments with it; the plan lists all of that
+ * by name. An app it adopted is never deleted: only the certificates, consents, role assignments,
+ * listed permissions and tag that connection.json records as entra-onboard's are taken back
+ * (plan-undo.ts). An app that carries no mark of entra-onboard is never planned for anything.
  */
 import { ForeignAppError } from "../shared/errors.js";
-import { appStatus, requireManageable, selectApp } from "./identity.js";
+import { appStatus, foreignAppError, proveOwnership, requireManageable, selectApp } from "./identity.js";
+import { planUndo } from "./plan-undo.js";
+import { checkRecordedApp, ownersOf, plannedOwners } from "./plan-identity.js";
 import { assignedRole, grantedPermission } from "./resolve.js";
 import type { Action, DesiredState, ObservedState, Plan } from "./types.js";
+import { isToolUniqueName } from "./unique-name.js";
 
 export function planDestroy(desired: DesiredState, observed: ObservedState): Plan {
-  const selection = selectApp(desired, observed.candidates);
-  if (selection.kind === "foreign") {
+  const selection = selectApp(desired, observed.candidates, observed.record);
+  requireManageable({ ...desired, adopt: true }, selection, undefined);
+  const app = selection.kind === "found" ? selection.app : undefined;
+  const proof = selection.kind === "found" ? proveOwnership(selection.marks, ownersOf(observed, selection.app)) : undefined;
+  if (selection.kind === "found" && selection.marks.length === 0) {
     throw new ForeignAppError(
-      `Refusing to delete '${selection.app.displayName}' (appId ${selection.app.appId}): it was not created or adopted by entra-onboard. Delete it in the Entra admin center if you really mean to.`,
+      `Refusing to delete '${selection.app.displayName}' (appId ${selection.app.appId}) or take anything from it: it was not created or adopted by entra-onboard. Delete it in the Entra admin center if you really mean to.`,
     );
   }
-  requireManageable(desired, selection);
-  const actions: Action[] = [];
-  const app = selection.kind === "owned" ? selection.app : undefined;
+  if (app && proof && !proof.proven && !desired.adopt) {
+    throw foreignAppError(app, proof, "destroy");
+  }
+  checkRecordedApp(desired, observed, app);
   const sp = app ? observed.servicePrincipal : undefined;
-  if (app) {
+  const actions: Action[] = [];
+  const warnings: string[] = [...(proof?.notes ?? [])];
+  const unchanged: string[] = [];
+  if (app && proof?.proven && isToolUniqueName(app.uniqueName)) {
     actions.push({
       kind: "delete-application",
       appObjectId: app.id,
@@ -34,16 +45,28 @@ export function planDestroy(desired: DesiredState, observed: ObservedState): Pla
         certificates: app.keyCredentials.map((k) => k.thumbprint ?? k.keyId),
       },
     });
+  } else if (app) {
+    const undo = planUndo(desired, observed, app);
+    actions.push(...undo.actions);
+    warnings.push(...undo.warnings);
+    unchanged.push(...undo.kept);
   }
   return {
     formatVersion: 1,
     mode: "destroy",
     tenant: { id: observed.tenant.id, displayName: observed.tenant.displayName, initialDomain: observed.tenant.initialDomain },
-    app: { displayName: desired.displayName, uniqueName: desired.uniqueName, profile: desired.profile.name, ...appStatus(selection), servicePrincipalId: sp?.id },
+    app: {
+      displayName: desired.displayName,
+      uniqueName: desired.uniqueName,
+      profile: desired.profile.name,
+      ...appStatus(selection, proof),
+      servicePrincipalId: sp?.id,
+      owners: plannedOwners(observed, app),
+    },
     certificate: { state: "none", thumbprint: undefined },
     actions,
     findings: [],
-    warnings: [],
-    unchanged: [],
+    warnings,
+    unchanged,
   };
 }

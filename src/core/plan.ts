@@ -6,8 +6,9 @@
  */
 import { planCertificate } from "./plan-certificate.js";
 import { planDestroy } from "./plan-destroy.js";
+import { appStatus, proveOwnership, requireManageable, selectApp } from "./identity.js";
+import { checkRecordedApp, ownersOf, plannedOwners } from "./plan-identity.js";
 import { isPrivilegedPermission, isPrivilegedRole } from "./privilege.js";
-import { appStatus, requireManageable, selectApp } from "./identity.js";
 import { assignedRole, grantedPermission, resolvePermission, resolveRole, roleMatches, type ResolvedPermission } from "./resolve.js";
 import type { Action, DesiredState, Finding, ObservedApp, ObservedState, PermissionRef, Plan, PlanMode, RequiredResourceAccess } from "./types.js";
 
@@ -15,13 +16,17 @@ const SINGLE_TENANT = "AzureADMyOrg";
 
 export function computePlan(desired: DesiredState, observed: ObservedState, now: Date, mode: PlanMode = "apply"): Plan {
   if (mode === "destroy") return planDestroy(desired, observed);
-  const selection = requireManageable(desired, selectApp(desired, observed.candidates));
-  const app = selection.kind === "owned" || selection.kind === "foreign" ? selection.app : undefined;
+  const selection = selectApp(desired, observed.candidates, observed.record);
+  const app = selection.kind === "found" ? selection.app : undefined;
+  const proof = selection.kind === "found" ? proveOwnership(selection.marks, ownersOf(observed, selection.app)) : undefined;
+  requireManageable(desired, selection, proof);
+  checkRecordedApp(desired, observed, app);
   const permissions = desired.profile.permissions.map((p) => resolvePermission(p, observed));
   const roles = desired.profile.roles.map((name) => resolveRole(name, observed.roleDefinitions));
   const actions: Action[] = [];
   const findings: Finding[] = [];
   const unchanged: string[] = [];
+  const warnings: string[] = [...(proof?.notes ?? [])];
 
   for (const p of permissions) {
     if (observed.resources[p.resourceAppId] === null && !actions.some((a) => a.kind === "create-resource-service-principal" && a.resourceAppId === p.resourceAppId)) {
@@ -41,11 +46,16 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
       requiredResourceAccess: desiredAccess,
     });
   } else {
-    if (selection.kind === "foreign") {
+    const adopting = proof !== undefined && !proof.proven;
+    if (adopting && !app.tags.includes(desired.ownerTag)) {
       actions.push({ kind: "adopt-application", appObjectId: app.id, appId: app.appId, tags: [...app.tags, desired.ownerTag] });
     }
-    const update = planApplicationUpdate(app, permissions);
-    if (update) actions.push(update);
+    if (adopting && proof.untrustedOwners.length > 0) {
+      warnings.push(`--adopt takes over app ${app.appId} although its owners include ${proof.untrustedOwners.join("; ")}: they can add a credential to it and sign in as it, with every permission and role this run grants`);
+    }
+    const update = planApplicationUpdate(app, permissions, desired, adopting);
+    if (update.finding) findings.push(update.finding);
+    if (update.action) actions.push(update.action);
     else unchanged.push(`application ${app.displayName} (appId ${app.appId}): single-tenant, API permissions listed`);
   }
 
@@ -89,8 +99,9 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
       displayName: desired.displayName,
       uniqueName: desired.uniqueName,
       profile: desired.profile.name,
-      ...appStatus(selection),
+      ...appStatus(selection, proof),
       servicePrincipalId: sp?.id,
+      owners: plannedOwners(observed, app),
     },
     certificate: {
       state: certificate.action ? "pending" : certificate.finding ? "not-held" : "present",
@@ -98,7 +109,7 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
     },
     actions,
     findings,
-    warnings: certificate.warnings,
+    warnings: [...warnings, ...certificate.warnings],
     unchanged,
   };
 }
@@ -118,8 +129,12 @@ function requiredAccessFor(permissions: readonly ResolvedPermission[]): Required
   return [...byResource.values()];
 }
 
-/** Adds missing permission entries to requiredResourceAccess (never removes any) and fixes the audience. */
-function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedPermission[]): Action | undefined {
+/**
+ * Adds missing permission entries to requiredResourceAccess (never removes any) and fixes the
+ * audience. A display name other than --name is a question for the admin, not a silent rename:
+ * --rename renames it (and tags it for the new name), otherwise it is a finding apply refuses.
+ */
+function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedPermission[], desired: DesiredState, adopting: boolean): { action?: Action; finding?: Finding } {
   const reasons: string[] = [];
   const addedPermissions: PermissionRef[] = [];
   const merged: RequiredResourceAccess[] = app.requiredResourceAccess.map((r) => ({ resourceAppId: r.resourceAppId, resourceAccess: [...r.resourceAccess] }));
@@ -136,13 +151,28 @@ function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedP
       reasons.push(`list API permission ${p.resourceName} / ${p.value}`);
     }
   }
-  const changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string } = {};
+  const changes: Extract<Action, { kind: "update-application" }>["changes"] = {};
   if (addedPermissions.length > 0) changes.requiredResourceAccess = merged;
   if (app.signInAudience !== SINGLE_TENANT) {
     changes.signInAudience = SINGLE_TENANT;
     reasons.push(`signInAudience ${app.signInAudience ?? "unset"} → ${SINGLE_TENANT}`);
   }
-  return reasons.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, addedPermissions, reasons };
+  let finding: Finding | undefined;
+  if (app.displayName !== desired.displayName && desired.rename) {
+    changes.displayName = desired.displayName;
+    reasons.push(`rename '${app.displayName}' → '${desired.displayName}'`);
+    if (!adopting && !app.tags.includes(desired.ownerTag)) {
+      changes.tags = [...app.tags, desired.ownerTag];
+      reasons.push(`add tag ${desired.ownerTag}`);
+    }
+  } else if (app.displayName !== desired.displayName) {
+    finding = {
+      kind: "name-differs",
+      message: `the app registration found (appId ${app.appId}) is named '${app.displayName}', not '${desired.displayName}' (--name): pass --rename to rename it, or --name '${app.displayName}' to keep its name (another app needs its own --out)`,
+    };
+  }
+  const action: Action | undefined = reasons.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, addedPermissions, reasons };
+  return { ...(action ? { action } : {}), ...(finding ? { finding } : {}) };
 }
 
 /** True when apply has nothing to do and status has nothing to report. */

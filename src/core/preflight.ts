@@ -30,6 +30,16 @@ function needsFor(action: Action): Need | undefined {
       return { scopes: ["Application.ReadWrite.All"], roles: APP_ADMINS, why: "manage app registrations" };
     case "delete-application":
       return { scopes: ["Application.ReadWrite.All"], roles: APP_ADMINS, why: "delete app registrations" };
+    case "remove-certificates":
+    case "untag-application":
+      return { scopes: ["Application.ReadWrite.All"], roles: APP_ADMINS, why: "manage app registrations" };
+    case "revoke-app-role":
+      // Revoking is granted like granting ("Delete appRoleAssignedTo", Graph v1.0 reference).
+      return action.resourceAppId === GRAPH_APP_ID
+        ? { scopes: ["AppRoleAssignment.ReadWrite.All"], roles: PRIVILEGED, why: "revoke admin consent for Microsoft Graph permissions" }
+        : { scopes: ["AppRoleAssignment.ReadWrite.All"], roles: [...APP_ADMINS, T.privilegedRoleAdministrator], why: `revoke admin consent for ${action.resourceName} permissions` };
+    case "remove-directory-role":
+      return { scopes: ["RoleManagement.ReadWrite.Directory"], roles: PRIVILEGED, why: "remove directory roles" };
     case "grant-app-role":
       return action.resourceAppId === GRAPH_APP_ID
         ? { scopes: ["AppRoleAssignment.ReadWrite.All"], roles: PRIVILEGED, why: "grant admin consent for Microsoft Graph permissions" }

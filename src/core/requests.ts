@@ -36,6 +36,36 @@ export const reads = {
     url: `/applications?$filter=displayName%20eq%20'${odataString(name)}'&$select=${APP_FIELDS}`,
     operation: `find app registrations named '${name}'`,
   }),
+  /**
+   * The app holding a uniqueName, through the alternate key "Upsert application" defines (Graph
+   * v1.0 reference; "Get application" documents only id and appId, and uniqueName has no $filter).
+   * It finds an app someone upserted with our key under another display name before any write; a
+   * Graph that does not serve it answers an error here, and then the name and tag still find ours.
+   */
+  appByUniqueName: (uniqueName: string): GraphRequest => ({
+    method: "GET",
+    url: `/applications(uniqueName='${odataString(uniqueName)}')?$select=${APP_FIELDS}`,
+    operation: `find app registration ${uniqueName}`,
+    accept: [400, 404, 405, 501],
+  }),
+  /**
+   * "List owners of an application" (Graph v1.0 reference): users and service principals, typed by
+   * @odata.type. A Graph that does not serve the path (a mock built from the core docs) answers an
+   * error, and ownership is then judged by connection.json alone.
+   */
+  owners: (appObjectId: string): GraphRequest => ({
+    method: "GET",
+    url: `/applications/${appObjectId}/owners?$select=id,displayName,userPrincipalName,appId`,
+    operation: "read the app's owners",
+    accept: [400, 403, 404, 405, 501],
+  }),
+  /** An owner's tenant-wide roles ("List unifiedRoleAssignments", filtered by principalId). */
+  principalRoles: (principalId: string, name: string): GraphRequest => ({
+    method: "GET",
+    url: `/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'${odataString(principalId)}'`,
+    operation: `read the directory roles of ${name}`,
+    accept: [400, 403, 404],
+  }),
   appsByAppId: (appId: string): GraphRequest => ({
     method: "GET",
     url: `/applications?$filter=appId%20eq%20'${odataString(appId)}'&$select=${APP_FIELDS}`,
@@ -112,7 +142,12 @@ export const writes = {
     retryOn: ["not-found", "msa-app-does-not-exist"],
   }),
 
-  updateApplication: (objectId: string, displayName: string, changes: { requiredResourceAccess?: MicrosoftGraph.RequiredResourceAccess[]; signInAudience?: string }): GraphRequest => ({
+  /** Missing API permissions, the audience, and (with --rename) the display name and its tag. */
+  updateApplication: (
+    objectId: string,
+    displayName: string,
+    changes: { requiredResourceAccess?: MicrosoftGraph.RequiredResourceAccess[]; signInAudience?: string; displayName?: string; tags?: string[] },
+  ): GraphRequest => ({
     method: "PATCH",
     url: `/applications/${objectId}`,
     body: changes satisfies MicrosoftGraph.Application,
@@ -131,6 +166,43 @@ export const writes = {
     body: { keyCredentials: [...existing, added] },
     operation: `add certificate ${thumbprint} to ${displayName}`,
     retryOn: ["not-found", "msa-app-does-not-exist"],
+  }),
+
+  /**
+   * remove on an adopted app: the keyCredentials list without the certificates entra-onboard added
+   * (the same whole-list PATCH, "Update application"); `remaining` is every other entry as listed.
+   */
+  removeKeyCredentials: (objectId: string, appId: string, thumbprints: readonly string[], remaining: readonly Record<string, unknown>[]): GraphRequest => ({
+    method: "PATCH",
+    url: `/applications/${objectId}`,
+    body: { keyCredentials: [...remaining] },
+    operation: `remove certificate${thumbprints.length === 1 ? "" : "s"} ${thumbprints.join(", ")} from application ${appId}`,
+    retryOn: ["not-found"],
+  }),
+
+  /** remove on an adopted app: its tags without entra-onboard's, and the API permissions it listed taken off the list. */
+  untagApplication: (objectId: string, appId: string, changes: { tags: string[]; requiredResourceAccess?: MicrosoftGraph.RequiredResourceAccess[] | undefined }): GraphRequest => ({
+    method: "PATCH",
+    url: `/applications/${objectId}`,
+    body: (changes.requiredResourceAccess ? { tags: changes.tags, requiredResourceAccess: changes.requiredResourceAccess } : { tags: changes.tags }) satisfies MicrosoftGraph.Application,
+    operation: `remove entra-onboard's tag from application ${appId}`,
+    retryOn: ["not-found"],
+  }),
+
+  /** "Delete appRoleAssignment" from the client service principal; already gone is what was wanted. */
+  revokeAppRole: (servicePrincipalId: string, assignmentId: string, label: string): GraphRequest => ({
+    method: "DELETE",
+    url: `/servicePrincipals/${servicePrincipalId}/appRoleAssignments/${encodeURIComponent(assignmentId)}`,
+    operation: `revoke admin consent for ${label}`,
+    accept: [404],
+  }),
+
+  /** "Delete unifiedRoleAssignment"; already gone is what was wanted. */
+  removeDirectoryRole: (assignmentId: string, roleName: string): GraphRequest => ({
+    method: "DELETE",
+    url: `/roleManagement/directory/roleAssignments/${encodeURIComponent(assignmentId)}`,
+    operation: `remove directory role ${roleName}`,
+    accept: [404],
   }),
 
   /** "Create servicePrincipal" for our app; retried while the new app has not replicated yet. */

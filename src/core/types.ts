@@ -12,8 +12,10 @@ export type CertificateChoice =
 
 export interface DesiredState {
   displayName: string;
-  /** Graph's alternate key for the app (upsert); derived from the display name. */
+  /** Graph's alternate key for the app (upsert); a slug plus a hash of the display name (unique-name.ts). */
   uniqueName: string;
+  /** The key earlier versions derived from the same name; such an app counts only when connection.json records it. */
+  legacyUniqueName: string;
   /** The tag that marks an app as ours (set on create and on --adopt). */
   ownerTag: string;
   profile: Profile;
@@ -24,6 +26,8 @@ export interface DesiredState {
   adopt: boolean;
   /** --app-id: which app to manage when several share the name. */
   appId?: string | undefined;
+  /** --rename: give the app found (via connection.json or --app-id) this display name. */
+  rename: boolean;
 }
 
 export interface RequiredResourceAccess {
@@ -93,10 +97,64 @@ export interface HeldCertificate extends CertificateInfo {
   keyPath: string;
 }
 
+/**
+ * An owner of the app and how far it is trusted: the signed-in admin, a principal that could have
+ * granted the app's permissions itself (Global Administrator or Privileged Role Administrator,
+ * tenant-wide), or anyone else: a plain user or service principal, who can add a credential to the
+ * app they own and sign in as it.
+ */
+export interface ObservedOwner {
+  id: string;
+  kind: "user" | "servicePrincipal" | "other";
+  /** "display name (UPN)" when Graph names it, else the object id. */
+  name: string;
+  standing: "signed-in-admin" | "privileged" | "unprivileged" | "unverified";
+}
+
+/** The owners of the selected app, or why they could not be read. */
+export type OwnersObservation =
+  | { readable: true; appObjectId: string; owners: ObservedOwner[] }
+  | { readable: false; appObjectId: string; reason: string };
+
+/** A permission by ids, as connection.json records what entra-onboard granted or listed. */
+export interface PermissionKey {
+  resourceAppId: string;
+  appRoleId: string;
+}
+
+/**
+ * What connection.json in --out says entra-onboard did in this tenant: the app it manages and what
+ * it added to it. A plain user cannot write the admin's --out, so this, with the owners, is proof.
+ */
+export interface RecordedOnboarding extends ManagedRecord {
+  appId: string | undefined;
+  /** The uniqueName and display name of the onboarding the record is for (from --name). */
+  uniqueName: string;
+  displayName: string | undefined;
+}
+
+/** What entra-onboard added to the app, as connection.json keeps it (written as apply goes). */
+export interface ManagedRecord {
+  /** Thumbprints (upper-case hex SHA-1) of certificates entra-onboard generated or attached. */
+  certificates: string[];
+  /** Admin consents (app role assignments) it granted. */
+  permissions: PermissionKey[];
+  /** Directory roles it assigned (role definition or template ids). */
+  roles: string[];
+  /** API permissions it added to the app's requiredResourceAccess. */
+  listedPermissions: PermissionKey[];
+  /** Tags it put on the app. */
+  tags: string[];
+}
+
 export interface ObservedState {
   tenant: { id: string; displayName: string; initialDomain: string; domains: string[] };
-  /** Apps with the desired display name, plus the --app-id app if given. */
+  /** Apps with the desired display name, with our uniqueName, the recorded app and the --app-id app. */
   candidates: ObservedApp[];
+  /** Owners of the app observe selected; undefined when there is none. */
+  owners: OwnersObservation | undefined;
+  /** connection.json's record for this tenant; undefined when --out has none. */
+  record: RecordedOnboarding | undefined;
   /** The service principal of the selected app, when it exists. */
   servicePrincipal: { id: string; appId: string } | undefined;
   /** Resource service principals by appId; null when the tenant has none (e.g. no Exchange). */
@@ -111,6 +169,8 @@ export interface ObservedState {
 /** Ids known from an earlier run or from the writes just made; they let observe skip round trips. */
 export interface ObserveHints {
   appId?: string | undefined;
+  /** The app's object id: lets round 1 read its owners too. */
+  appObjectId?: string | undefined;
   servicePrincipalId?: string | undefined;
 }
 
@@ -145,7 +205,7 @@ export type Action =
   | {
       kind: "update-application";
       appObjectId: string;
-      changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string };
+      changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string; displayName?: string; tags?: string[] };
       /** API permissions added to the app's list (existing entries are kept). */
       addedPermissions: PermissionRef[];
       /** One line per change, with names rather than ids. */
@@ -177,13 +237,29 @@ export type Action =
         roles: RoleRef[];
         certificates: string[];
       };
+    }
+  // The undo of an adopted app (remove never deletes an app entra-onboard did not create):
+  | { kind: "remove-certificates"; appObjectId: string; appId: string; thumbprints: string[] }
+  | ({ kind: "revoke-app-role"; servicePrincipalId: string; assignmentId: string } & PermissionRef)
+  | ({ kind: "remove-directory-role"; assignmentId: string } & RoleRef)
+  | {
+      kind: "untag-application";
+      appObjectId: string;
+      appId: string;
+      /** The app's tags without entra-onboard's. */
+      tags: string[];
+      removedTags: string[];
+      /** requiredResourceAccess without the entries entra-onboard listed, when it listed any. */
+      requiredResourceAccess?: RequiredResourceAccess[] | undefined;
+      unlistedPermissions: PermissionRef[];
     };
 
 export type ActionKind = Action["kind"];
 
 /** Something that differs from the profile but that apply does not change (it never deletes). */
 export interface Finding {
-  kind: "extra-permission" | "extra-role" | "certificate-not-held" | "foreign-certificates";
+  /** "name-differs": the app found is named otherwise than --name; apply refuses it without --rename. */
+  kind: "extra-permission" | "extra-role" | "certificate-not-held" | "foreign-certificates" | "name-differs";
   message: string;
 }
 
@@ -199,7 +275,11 @@ export interface Plan {
   formatVersion: 1;
   mode: PlanMode;
   tenant: { id: string; displayName: string; initialDomain: string };
-  app: { displayName: string; uniqueName: string; profile: string } & AppStatus & { servicePrincipalId?: string | undefined };
+  app: { displayName: string; uniqueName: string; profile: string } & AppStatus & {
+    servicePrincipalId?: string | undefined;
+    /** The app's owners by name, when read ("unreadable" when Graph would not list them). */
+    owners?: { id: string; name: string; standing: ObservedOwner["standing"] }[] | "unreadable" | undefined;
+  };
   /**
    * The certificate the platform signs in with: on the app, to be added by apply, not held by us,
    * or none (a destroy plan).

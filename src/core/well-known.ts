@@ -56,13 +56,19 @@ export const DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
  * v1.0 reference page, e.g. "Upsert application", "Grant an appRoleAssignment for a service
  * principal", "Create unifiedRoleAssignment"): apps and service principals, app role assignments
  * (Application.Read.All is implied by Application.ReadWrite.All), and directory role assignments.
- * User.Read lets /organization return the initial domain ("Get organization").
+ * User.Read lets /organization return the initial domain ("Get organization"). User.ReadBasic.All
+ * (names and UPNs only, the least user-read scope) lets plan NAME the users who own an app it
+ * refuses: without it Graph returns owners with null names ("Limited information returned for
+ * inaccessible member objects", Microsoft Graph permissions overview), and "owned by 3f2a…" is not
+ * something an admin can act on. Nothing depends on it: a token without it gets owner ids instead,
+ * so preflight does not require it.
  */
 export const DELEGATED_SCOPES = [
   "Application.ReadWrite.All",
   "AppRoleAssignment.ReadWrite.All",
   "RoleManagement.ReadWrite.Directory",
   "User.Read",
+  "User.ReadBasic.All",
 ] as const;
 
 /** The resource URIs and authority of the cloud the tool talks to (see CLOUD in requests.ts). */

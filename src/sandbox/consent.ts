@@ -41,7 +41,7 @@ export const FIRST_PARTY_CLIENTS: readonly FirstPartyClient[] = [
     displayName: "Microsoft Graph Command Line Tools",
     preauthorizedOnly: false,
     scopes: {
-      [GRAPH_APP_ID]: ["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "User.Read"],
+      [GRAPH_APP_ID]: ["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "User.Read", "User.ReadBasic.All"],
       [EXCHANGE_APP_ID]: ["Exchange.Manage"],
     },
   },

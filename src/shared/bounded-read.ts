@@ -7,12 +7,13 @@
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 
-/** Byte limits, far above anything real: a certificate chain, a profile, connection.json, a CA. */
+/** Byte limits, far above anything real: a certificate chain, a profile, connection.json, a CA, --out's lock. */
 export const READ_CAPS = {
   certificate: 256 * 1024,
   profile: 256 * 1024,
   connectionFile: 64 * 1024,
   caFile: 256 * 1024,
+  lockFile: 4 * 1024,
 } as const;
 
 export type BoundedRead =

@@ -38,6 +38,11 @@ export class ForeignAppError extends AppError {
   override readonly exitCode = ExitCode.Failed;
 }
 
+/** Another run holds the lock of the --out directory (exit 1; nothing was read or written). */
+export class OutDirBusyError extends AppError {
+  override readonly exitCode = ExitCode.Failed;
+}
+
 /** A Graph request failed for good (after retries). Keeps what a support ticket needs. */
 export class GraphRequestError extends AppError {
   readonly status: number;

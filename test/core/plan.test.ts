@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { computePlan } from "../../src/core/plan.js";
 import { builtInProfile } from "../../src/core/profiles.js";
-import type { DesiredState, ObservedApp, ObservedState } from "../../src/core/types.js";
+import type { DesiredState, ObservedApp, ObservedOwner, ObservedState, OwnersObservation, RecordedOnboarding } from "../../src/core/types.js";
+import { legacyUniqueNameFor, uniqueNameFor } from "../../src/core/unique-name.js";
 import { EXCHANGE_APP_ID, GRAPH_APP_ID, ROLE_TEMPLATE } from "../../src/core/well-known.js";
 import { ForeignAppError, InputError } from "../../src/shared/errors.js";
 
@@ -18,11 +19,22 @@ const EXO_SP = { id: "sp-exo", appId: EXCHANGE_APP_ID, displayName: "Office 365 
   { id: "role-exo", value: "Exchange.ManageAsApp", allowedMemberTypes: ["Application"], isEnabled: true },
 ] };
 
+const UNIQUE = uniqueNameFor("Xops-App");
+const TAG = `entra-onboard:${UNIQUE}`;
+const ADMIN: ObservedOwner = { id: "admin-id", kind: "user", name: "Tenant Admin (admin@contoso.onmicrosoft.com)", standing: "signed-in-admin" };
+const MEMBER: ObservedOwner = { id: "member-id", kind: "user", name: "Plain Member (member@contoso.onmicrosoft.com)", standing: "unprivileged" };
+const ownedBy = (...owners: ObservedOwner[]): OwnersObservation => ({ readable: true, appObjectId: "app-obj", owners });
+const recordOf = (overrides: Partial<RecordedOnboarding> = {}): RecordedOnboarding => ({
+  appId: "11111111-1111-1111-1111-111111111111", uniqueName: UNIQUE, displayName: "Xops-App", certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [], ...overrides,
+});
+
 function desired(overrides: Partial<DesiredState> = {}): DesiredState {
   return {
     displayName: "Xops-App",
-    uniqueName: "entra-onboard-xops-app",
-    ownerTag: "entra-onboard:entra-onboard-xops-app",
+    uniqueName: UNIQUE,
+    legacyUniqueName: legacyUniqueNameFor("Xops-App"),
+    ownerTag: TAG,
+    rename: false,
     profile: builtInProfile("xops"),
     certificate: { mode: "generate", keySizeBits: 2048, validityDays: 365 },
     addCertificate: false,
@@ -36,8 +48,8 @@ function app(overrides: Partial<ObservedApp> = {}): ObservedApp {
     id: "app-obj",
     appId: "11111111-1111-1111-1111-111111111111",
     displayName: "Xops-App",
-    uniqueName: "entra-onboard-xops-app",
-    tags: ["entra-onboard:entra-onboard-xops-app"],
+    uniqueName: UNIQUE,
+    tags: [TAG],
     signInAudience: "AzureADMyOrg",
     requiredResourceAccess: [
       { resourceAppId: EXCHANGE_APP_ID, resourceAccess: [{ id: "role-exo", type: "Role" }] },
@@ -52,6 +64,8 @@ function observed(overrides: Partial<ObservedState> = {}): ObservedState {
   return {
     tenant: { id: "tid", displayName: "Contoso", initialDomain: "contoso.onmicrosoft.com", domains: ["contoso.onmicrosoft.com"] },
     candidates: [],
+    owners: ownedBy(ADMIN),
+    record: undefined,
     servicePrincipal: undefined,
     resources: { [GRAPH_APP_ID]: GRAPH_SP, [EXCHANGE_APP_ID]: EXO_SP },
     roleDefinitions: [{ id: ROLE_TEMPLATE.globalReader, templateId: ROLE_TEMPLATE.globalReader, displayName: "Global Reader" }, { id: "sr", templateId: "sr", displayName: "Security Reader" }],
@@ -192,8 +206,113 @@ describe("computePlan in destroy mode", () => {
     expect(() => destroy(desired({ adopt: true }), observed({ candidates: [foreign] }))).toThrow(/Refusing to delete/);
   });
 
-  it("an adopted app (our tag, no uniqueName) is ours to delete", () => {
-    const adopted = app({ uniqueName: null });
-    expect(destroy(desired(), observed({ candidates: [adopted] })).actions.map((a) => a.kind)).toEqual(["delete-application"]);
+  it("an adopted app (our tag, no entra-onboard uniqueName) is never deleted: without a record only its tag goes", () => {
+    const adopted = app({ uniqueName: null, keyCredentials: [key(held.thumbprint)] });
+    const plan = destroy(desired(), { ...converged(), candidates: [adopted] });
+    expect(plan.actions.map((a) => a.kind)).toEqual(["untag-application"]);
+    expect(plan.warnings.join()).toMatch(/does not record what entra-onboard added/);
+    expect(plan.unchanged).toEqual(expect.arrayContaining([`certificate ${held.thumbprint}`, "directory role: Global Reader"]));
+  });
+
+  it("an adopted app with a record: takes back exactly what entra-onboard added, and keeps the rest", () => {
+    const adopted = app({
+      uniqueName: null,
+      tags: ["made-by-hand", TAG],
+      keyCredentials: [key(held.thumbprint), key("CD".repeat(20))],
+      requiredResourceAccess: [{ resourceAppId: EXCHANGE_APP_ID, resourceAccess: [{ id: "role-exo", type: "Role" }] }, { resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: "role-ar", type: "Role" }] }],
+    });
+    const record = recordOf({
+      certificates: [held.thumbprint],
+      permissions: [{ resourceAppId: EXCHANGE_APP_ID, appRoleId: "role-exo" }],
+      roles: [ROLE_TEMPLATE.globalReader],
+      listedPermissions: [{ resourceAppId: EXCHANGE_APP_ID, appRoleId: "role-exo" }],
+      tags: [TAG],
+    });
+    const plan = destroy(desired(), { ...converged(), candidates: [adopted], record });
+    expect(plan.actions).toEqual([
+      { kind: "remove-certificates", appObjectId: "app-obj", appId: adopted.appId, thumbprints: [held.thumbprint] },
+      { kind: "revoke-app-role", servicePrincipalId: "sp-app", assignmentId: "a1", resourceName: "Office 365 Exchange Online", resourceAppId: EXCHANGE_APP_ID, value: "Exchange.ManageAsApp", appRoleId: "role-exo" },
+      { kind: "remove-directory-role", assignmentId: "r1", roleName: "Global Reader", roleDefinitionId: ROLE_TEMPLATE.globalReader },
+      {
+        kind: "untag-application",
+        appObjectId: "app-obj",
+        appId: adopted.appId,
+        tags: ["made-by-hand"],
+        removedTags: [TAG],
+        requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: "role-ar", type: "Role" }] }],
+        unlistedPermissions: [{ resourceName: "Office 365 Exchange Online", resourceAppId: EXCHANGE_APP_ID, value: "Exchange.ManageAsApp", appRoleId: "role-exo" }],
+      },
+    ]);
+    expect(plan.unchanged.sort()).toEqual(["admin consent: Microsoft Graph / AccessReview.Read.All", `certificate ${"CD".repeat(20)}`]);
+  });
+
+  it("refuses an app owned by a plain user, naming the owner; --adopt takes back only entra-onboard's part", () => {
+    const planted = observed({ candidates: [app()], owners: ownedBy(MEMBER) });
+    expect(() => destroy(desired(), planted)).toThrow(/Plain Member \(member@contoso.onmicrosoft.com\)/);
+    expect(destroy(desired({ adopt: true }), planted).actions.map((a) => a.kind)).toEqual(["untag-application"]);
+  });
+});
+
+describe("computePlan: proof of ownership", () => {
+  it("our uniqueName and tag are not proof: an app owned by a plain user is refused, and the refusal names the owner", () => {
+    const o = observed({ candidates: [app()], owners: ownedBy(ADMIN, MEMBER) });
+    expect(() => computePlan(desired(), o, NOW)).toThrow(ForeignAppError);
+    expect(() => computePlan(desired(), o, NOW)).toThrow(/owners include Plain Member \(member@contoso.onmicrosoft.com\), a user without Global Administrator or Privileged Role Administrator/);
+  });
+
+  it("a connection.json record does not outweigh an untrusted owner", () => {
+    const o = observed({ candidates: [app()], owners: ownedBy(MEMBER), record: recordOf() });
+    expect(() => computePlan(desired(), o, NOW)).toThrow(/--adopt/);
+  });
+
+  it("--adopt takes it over anyway, with a warning that names who can then sign in as the app", () => {
+    const plan = computePlan(desired({ adopt: true }), observed({ candidates: [app()], owners: ownedBy(MEMBER) }), NOW);
+    expect(plan.app.state).toBe("adoptable");
+    expect(plan.actions.map((a) => a.kind)).not.toContain("adopt-application"); // already tagged
+    expect(plan.warnings.join()).toMatch(/--adopt takes over app .* Plain Member/);
+  });
+
+  it("a privileged owner other than the signed-in admin is accepted", () => {
+    const other: ObservedOwner = { ...MEMBER, name: "Other Admin", standing: "privileged" };
+    expect(computePlan(desired(), observed({ candidates: [app()], owners: ownedBy(other) }), NOW).app.state).toBe("owned");
+  });
+
+  it("no owners, or owners Graph will not list: only connection.json proves it (and the plan says so)", () => {
+    const none = observed({ candidates: [app()], owners: ownedBy() });
+    expect(() => computePlan(desired(), none, NOW)).toThrow(/has no owners/);
+    expect(computePlan(desired(), { ...none, record: recordOf() }, NOW).app.state).toBe("owned");
+    const unreadable = observed({ candidates: [app()], owners: { readable: false, appObjectId: "app-obj", reason: "Graph did not serve GET /applications/{id}/owners" } });
+    expect(() => computePlan(desired(), unreadable, NOW)).toThrow(/owners could not be read/);
+    const judged = computePlan(desired(), { ...unreadable, record: recordOf() }, NOW);
+    expect(judged.app.state).toBe("owned");
+    expect(judged.app.owners).toBe("unreadable");
+    expect(judged.warnings.join()).toMatch(/owners could not be read .* judged by connection.json/);
+  });
+
+  it("an app with the old uniqueName counts only when connection.json records it", () => {
+    const legacy = app({ uniqueName: legacyUniqueNameFor("Xops-App"), tags: ["entra-onboard:entra-onboard-xops-app"] });
+    expect(() => computePlan(desired(), observed({ candidates: [legacy] }), NOW)).toThrow(/neither entra-onboard's uniqueName nor its tag/);
+    expect(computePlan(desired(), observed({ candidates: [legacy], record: recordOf() }), NOW).app.state).toBe("owned");
+  });
+
+  it("another display name is a question: a finding without --rename, a rename with it", () => {
+    const renamed = observed({ candidates: [app({ displayName: "Xops Portal Name" })], record: recordOf() });
+    const asked = computePlan(desired(), renamed, NOW);
+    expect(asked.actions.map((a) => a.kind)).not.toContain("update-application");
+    expect(asked.findings).toEqual([expect.objectContaining({ kind: "name-differs", message: expect.stringMatching(/named 'Xops Portal Name', not 'Xops-App'.*--rename.*--name 'Xops Portal Name'/) })]);
+    const update = computePlan(desired({ rename: true }), renamed, NOW).actions.find((a) => a.kind === "update-application");
+    expect(update?.kind === "update-application" && update.changes.displayName).toBe("Xops-App");
+  });
+
+  it("--app-id naming another app than the one connection.json records, while that one exists, is refused", () => {
+    const other = app({ id: "o2", appId: "22222222-2222-2222-2222-222222222222" });
+    const o = observed({ candidates: [app(), other], record: recordOf() });
+    expect(() => computePlan(desired({ appId: other.appId, adopt: true }), o, NOW)).toThrow(/--out holds the connection of app 11111111.*not of app 22222222/);
+  });
+
+  it("a record of another name whose app is gone is refused; of the same name it is reused (a stale record)", () => {
+    const gone = recordOf({ uniqueName: uniqueNameFor("Other App"), displayName: "Other App" });
+    expect(() => computePlan(desired(), observed({ record: gone }), NOW)).toThrow(/--out holds the connection of 'Other App' \(app 11111111.*no longer in this tenant\), not of 'Xops-App'/);
+    expect(computePlan(desired(), observed({ record: recordOf() }), NOW).actions[0]?.kind).toBe("create-application");
   });
 });

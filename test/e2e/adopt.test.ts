@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { apply, plan } from "../../src/core/pipeline.js";
 import { ForeignAppError } from "../../src/shared/errors.js";
+import { uniqueNameFor } from "../../src/core/unique-name.js";
+import { DEFAULT_ADMIN_ID } from "../../src/fake/users.js";
 import { createHarness } from "../support/harness.js";
 import { expectXopsConverged, useFakeTenantSuite } from "./helpers.js";
 
 const { msw, dirs } = useFakeTenantSuite();
 
-const OWNER_TAG = "entra-onboard:entra-onboard-xops-app";
+const OWNER_TAG = `entra-onboard:${uniqueNameFor("Xops-App")}`;
 
 describe("an app with our name that this tool did not create", () => {
   it("stops plan and apply with a message about --adopt, writing nothing", async () => {
@@ -27,7 +29,8 @@ describe("an app with our name that this tool did not create", () => {
   it("adopt: tags it, keeps its appId, makes no second app, and later runs recognise it without adopt", async () => {
     const h = createHarness(msw.server);
     const out = await dirs.make();
-    const handMade = h.tenant.addApplication({ displayName: "Xops-App", tags: ["made-by-hand"] });
+    // Made by hand in the portal by the admin, who therefore owns it.
+    const handMade = h.tenant.addApplication({ displayName: "Xops-App", tags: ["made-by-hand"], owners: [DEFAULT_ADMIN_ID] });
 
     const planned = await plan(h.session(), { outDir: out, adopt: true });
     expect(planned.plan.app.state).toBe("adoptable");
@@ -40,7 +43,7 @@ describe("an app with our name that this tool did not create", () => {
     expect(s.objectId).toBe(handMade.id);
     expect(h.tenant.applicationByAppId(handMade.appId)?.tags.sort()).toEqual(["made-by-hand", OWNER_TAG].sort());
 
-    // A new --out (no connection.json hints) and no --adopt: the tag alone identifies it.
+    // A new --out (no connection.json) and no --adopt: the tag identifies it, its owner proves it.
     const elsewhere = await dirs.make();
     const later = await plan(h.session(), { outDir: elsewhere });
     expect(later.plan.app.state).toBe("owned");
@@ -48,6 +51,18 @@ describe("an app with our name that this tool did not create", () => {
     await apply(h.session(), { outDir: out });
     expect(h.fake.stats(before).writes).toBe(0);
     expect(h.tenant.applications()).toHaveLength(1);
+  });
+
+  it("an ownerless adopted app is recognised from the --out that adopted it, not from another", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const ownerless = h.tenant.addApplication({ displayName: "Xops-App" });
+    await apply(h.session(), { outDir: out, adopt: true });
+    expect((await plan(h.session(), { outDir: out })).inSync).toBe(true);
+    // Elsewhere the tag is all there is, and anyone could have set it.
+    const error = await plan(h.session(), { outDir: await dirs.make() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForeignAppError);
+    expect((error as Error).message).toMatch(new RegExp(`${ownerless.appId}.*has no owners`));
   });
 
   it("two same-name foreign apps: refuses and lists both appIds; appId picks one", async () => {

@@ -3,19 +3,26 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { writeCertificateFiles } from "../../src/cert/files.js";
 import { generateCertificate } from "../../src/cert/generate.js";
-import { apply, plan } from "../../src/core/pipeline.js";
+import { apply, desiredState, plan } from "../../src/core/pipeline.js";
+import { RunRecord } from "../../src/core/run-record.js";
+import { uniqueNameFor } from "../../src/core/unique-name.js";
+import { DEFAULT_ADMIN_ID } from "../../src/fake/users.js";
+import { InputError } from "../../src/shared/errors.js";
 import { createHarness } from "../support/harness.js";
 import { FOREIGN_THUMBPRINT, expectXopsConverged, fixture, stateOf, type Harness, useFakeTenantSuite } from "./helpers.js";
 
 const { msw, dirs } = useFakeTenantSuite();
 
-/** An app this tool owns (uniqueName + tag, as apply makes it) with a certificate someone else uploaded. */
+const UNIQUE = uniqueNameFor("Xops-App");
+
+/** An app this tool owns (uniqueName + tag + the admin as owner, as apply makes it) with a certificate someone else uploaded. */
 async function ownedAppWithForeignCertificate(h: Harness): Promise<string> {
   const der = new X509Certificate(await readFile(fixture("foreign.pem"))).raw;
   const app = h.tenant.addApplication({
     displayName: "Xops-App",
-    uniqueName: "entra-onboard-xops-app",
-    tags: ["entra-onboard:entra-onboard-xops-app"],
+    uniqueName: UNIQUE,
+    tags: [`entra-onboard:${UNIQUE}`],
+    owners: [DEFAULT_ADMIN_ID],
     signInAudience: "AzureADMyOrg",
     keyCredentials: [
       {
@@ -75,8 +82,7 @@ describe("certificates on re-runs", () => {
     const h = createHarness(msw.server);
     const out = await dirs.make();
     const appId = await ownedAppWithForeignCertificate(h);
-    const held = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: new Date(h.clock.now()) });
-    await writeCertificateFiles(out, held);
+    const held = await keptAsApplyKeepsIt(h, out);
 
     const planned = await plan(h.session(), { outDir: out });
     expect(planned.plan.actions).toContainEqual(expect.objectContaining({ kind: "add-certificate", source: "held", thumbprint: held.thumbprint }));
@@ -89,11 +95,46 @@ describe("certificates on re-runs", () => {
   it("a held certificate on a fresh tenant is the one uploaded (no second key generated)", async () => {
     const h = createHarness(msw.server);
     const out = await dirs.make();
-    const held = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: new Date(h.clock.now()) });
-    await writeCertificateFiles(out, held);
+    const held = await keptAsApplyKeepsIt(h, out);
 
     await apply(h.session(), { outDir: out });
     expect(expectXopsConverged(h).thumbprints).toEqual([held.thumbprint]);
     expect(await readFile(`${out}/private-key.pem`, "utf8")).toBe(held.privateKeyPem);
   });
+
+  it("a key planted in --out without a connection.json that records it is refused (exit 2), never uploaded, nothing written", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const planted = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: new Date(h.clock.now()) });
+    await writeCertificateFiles(out, planted);
+
+    for (const run of [() => plan(h.session(), { outDir: out }), () => apply(h.session(), { outDir: out })]) {
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).exitCode).toBe(2);
+      expect((error as Error).message).toMatch(new RegExp(`holds a certificate and private key \\(thumbprint ${planted.thumbprint}\\).*--certificate`));
+    }
+    expect(h.fake.stats().writes).toBe(0);
+    expect(h.tenant.applications()).toEqual([]);
+    // Planted next to a real onboarding (a connection.json that does not list it): refused the same way.
+    const other = await dirs.make();
+    await apply(h.session(), { outDir: other });
+    await writeCertificateFiles(other, planted);
+    const before = h.fake.requests.length;
+    await expect(apply(h.session(), { outDir: other })).rejects.toThrow(/no connection.json there records/);
+    expect(h.fake.stats(before).writes).toBe(0);
+    expect(stateOf(h).thumbprints).not.toContain(planted.thumbprint);
+  });
 });
+
+/**
+ * A certificate and key in --out as apply leaves them when it stops after writing the key (a crash
+ * before the upload): connection.json records the thumbprint first, then the files are written.
+ */
+async function keptAsApplyKeepsIt(h: Harness, out: string) {
+  const held = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: new Date(h.clock.now()) });
+  const desired = await desiredState({}, new Date(h.clock.now()));
+  await new RunRecord(out, h.tenantId, desired, undefined).noteIntents({ certificates: [held.thumbprint] });
+  await writeCertificateFiles(out, held);
+  return held;
+}

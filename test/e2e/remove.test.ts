@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { apply, plan, remove } from "../../src/core/pipeline.js";
-import { ROLE_TEMPLATE } from "../../src/core/well-known.js";
+import { X509Certificate, randomUUID } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { GRAPH_APP_ID, ROLE_TEMPLATE } from "../../src/core/well-known.js";
+import { DEFAULT_ADMIN_ID } from "../../src/fake/users.js";
 import { AbortedError, ForeignAppError, PreflightError } from "../../src/shared/errors.js";
 import { createHarness } from "../support/harness.js";
-import { useFakeTenantSuite } from "./helpers.js";
+import { ACCESS_REVIEW, fixture, FOREIGN_THUMBPRINT, grantedValues, roleNames, type Harness, useFakeTenantSuite } from "./helpers.js";
 
 const { msw, dirs } = useFakeTenantSuite();
 
@@ -110,5 +113,92 @@ describe("remove", () => {
     expect(asked).toEqual([applied.connection.appId, "delete-application"]);
     expect(h.fake.stats(before).writes).toBe(0);
     expect(h.tenant.applications()).toHaveLength(1);
+  });
+
+  it("deletes the app it created, and with it connection.json and the key files it made", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    await apply(h.session(), { outDir: out });
+    await remove(h.session(), { outDir: out });
+    expect(h.tenant.applications()).toEqual([]);
+    expect(await readdir(out)).toEqual([]);
+  });
+});
+
+/**
+ * A hand-made app (its owner is the admin) that already holds a Graph consent and a certificate of
+ * its own, and lists that permission, before entra-onboard adopts it.
+ */
+async function handMadeApp(h: Harness) {
+  const der = new X509Certificate(await readFile(fixture("foreign.pem"))).raw;
+  const graphSp = h.tenant.servicePrincipalByAppId(GRAPH_APP_ID)!;
+  const accessReview = graphSp.appRoles.find((r) => r.value === "AccessReview.Read.All" && r.allowedMemberTypes.includes("Application"))!;
+  const app = h.tenant.addApplication({
+    displayName: "Xops-App",
+    tags: ["made-by-hand"],
+    owners: [DEFAULT_ADMIN_ID],
+    requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: accessReview.id, type: "Role" }] }],
+    keyCredentials: [
+      { customKeyIdentifier: FOREIGN_THUMBPRINT, displayName: "by hand", startDateTime: "2025-01-01T00:00:00Z", endDateTime: "2026-12-31T00:00:00Z", key: der.toString("base64"), keyId: randomUUID(), type: "AsymmetricX509Cert", usage: "Verify" },
+    ],
+  });
+  const sp = h.tenant.addServicePrincipal({ appId: app.appId });
+  h.tenant.addAppRoleAssignment({ principalId: sp.id, resourceId: graphSp.id, appRoleId: accessReview.id });
+  return { app, sp, accessReview };
+}
+
+describe("remove after --adopt", () => {
+  it("takes back only what entra-onboard added: the app, its own consent, certificate and listing stay", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const { app, sp, accessReview } = await handMadeApp(h);
+    // It has a certificate of its own: entra-onboard adds one beside it only when asked.
+    const adopted = await apply(h.session(), { outDir: out, adopt: true, addCertificate: true });
+    const ours = adopted.connection.certificate?.thumbprint;
+    expect(h.tenant.keyCredentials(app.appId).map((k) => k.customKeyIdentifier).sort()).toEqual([FOREIGN_THUMBPRINT, ours].sort());
+    expect(grantedValues(h, sp.id)).toHaveLength(2);
+    expect(roleNames(h, sp.id)).toEqual(["Global Reader"]);
+
+    const dry = await remove(h.session(), { outDir: out, dryRun: true });
+    expect(dry.plan.actions.map((a) => a.kind)).toEqual(["remove-certificates", "revoke-app-role", "remove-directory-role", "untag-application"]);
+    expect(dry.plan.actions.find((a) => a.kind === "revoke-app-role")).toMatchObject({ resourceName: "Office 365 Exchange Online", value: "Exchange.ManageAsApp" });
+    expect(dry.plan.unchanged).toEqual(expect.arrayContaining([`certificate ${FOREIGN_THUMBPRINT}`, "admin consent: Microsoft Graph / AccessReview.Read.All"]));
+
+    const result = await remove(h.session(), { outDir: out });
+    expect(result.removed).toBeUndefined();
+    expect(result.released).toEqual({ appId: app.appId, objectId: app.id });
+    const after = h.tenant.applicationByAppId(app.appId);
+    expect(after?.displayName).toBe("Xops-App");
+    expect(after?.tags).toEqual(["made-by-hand"]);
+    expect(after?.requiredResourceAccess).toEqual([{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: accessReview.id, type: "Role" }] }]);
+    expect(h.tenant.keyCredentials(app.appId).map((k) => k.customKeyIdentifier)).toEqual([FOREIGN_THUMBPRINT]);
+    expect(h.tenant.servicePrincipalByAppId(app.appId)?.id).toBe(sp.id);
+    expect(grantedValues(h, sp.id)).toEqual([ACCESS_REVIEW]);
+    expect(roleNames(h, sp.id)).toEqual([]);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it("a role or consent the app held before adoption stays, even the ones the profile asks for", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const { app, sp } = await handMadeApp(h);
+    h.tenant.addRoleAssignment({ principalId: sp.id, roleDefinitionId: ROLE_TEMPLATE.globalReader });
+    await apply(h.session(), { outDir: out, adopt: true });
+    expect(grantedValues(h, sp.id)).toHaveLength(2);
+    await remove(h.session(), { outDir: out });
+    expect(h.tenant.applicationByAppId(app.appId)).toBeDefined();
+    expect(roleNames(h, sp.id)).toEqual(["Global Reader"]);
+    expect(grantedValues(h, sp.id)).toEqual([ACCESS_REVIEW]);
+  });
+
+  it("without the adopting --out's record, only the tag goes, and the plan says what stays", async () => {
+    const h = createHarness(msw.server);
+    const { app, sp } = await handMadeApp(h);
+    await apply(h.session(), { outDir: await dirs.make(), adopt: true });
+    const result = await remove(h.session(), { outDir: await dirs.make() });
+    expect(result.plan.actions.map((a) => a.kind)).toEqual(["untag-application"]);
+    expect(result.plan.warnings.join()).toMatch(/does not record what entra-onboard added/);
+    expect(h.tenant.applicationByAppId(app.appId)?.tags).toEqual(["made-by-hand"]);
+    expect(grantedValues(h, sp.id)).toHaveLength(2);
   });
 });

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readHeldCertificate } from "../../src/cert/files.js";
-import { writeConnectionFile, type ConnectionFile } from "../../src/core/local-state.js";
+import { writeConnectionFile } from "../../src/core/local-state.js";
+import { emptyManaged, type ConnectionFile } from "../../src/core/record.js";
 import { tempPathFor, writeFileAtomic } from "../../src/shared/atomic-file.js";
 import { readBoundedFile } from "../../src/shared/bounded-read.js";
 import { fixture } from "../cert/helpers.js";
@@ -103,8 +104,9 @@ describe("writeFileAtomic", () => {
 
 describe("connection.json's temporary file", () => {
   const connection: ConnectionFile = {
-    formatVersion: 1,
-    uniqueName: "entra-onboard-xops-app",
+    formatVersion: 2,
+    uniqueName: "entra-onboard-xops-app-1a2b3c4d",
+    displayName: "Xops-App",
     friendlyName: "Contoso - Xops-App",
     tenantId: "11111111-2222-3333-4444-555555555555",
     appId: "22222222-3333-4444-5555-666666666666",
@@ -112,6 +114,7 @@ describe("connection.json's temporary file", () => {
     applicationObjectId: "33333333-4444-5555-6666-777777777777",
     servicePrincipalId: "44444444-5555-6666-7777-888888888888",
     certificate: null,
+    managed: emptyManaged(),
   };
 
   it("never follows a symbolic link planted at the predictable connection.json.<pid>.tmp", async () => {

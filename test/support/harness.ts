@@ -60,7 +60,7 @@ export function createHarness(server: ReturnType<typeof setupServer>, options: H
     return {
       graph: createGraph({ graphUrl: GRAPH_ROOT, getToken: async () => t, clock, random: () => 0.5 }),
       tenantId,
-      claims: { tid: tenantId, scp: DELEGATED_SCOPES.join(" "), wids: ADMIN_WIDS, ...options.claims, ...overrides },
+      claims: { tid: tenantId, scp: DELEGATED_SCOPES.join(" "), wids: ADMIN_WIDS, oid: DEFAULT_ADMIN_ID, ...options.claims, ...overrides },
       clock,
       simulated: false,
     };

@@ -22,7 +22,7 @@ export type RemoveArgs = ArgsOf<typeof removeOptions>;
 export function removeCommand(ctx: CliContext): CommandOf<typeof removeOptions> {
   return {
     command: "remove",
-    describe: "Delete the app registration this tool created (never one it does not own)",
+    describe: "Undo the onboarding: delete the app this tool created, or take back what it added to an adopted one",
     builder: (y) => y.options(removeOptions),
     handler: async (args) => {
       ctx.exitCode = await runRemove(args, ctx);
@@ -47,7 +47,8 @@ async function runRemove(args: RemoveArgs, ctx: CliContext): Promise<number> {
       confirm: async ({ plan }) => {
         ctx.stderr(renderPlan({ plan, inSync: false, preflight: [], outDir: "", simulated: session.simulated }, style, "plan"));
         if (args.yes) return true;
-        const answer = await ctx.prompt("Delete this app registration and everything listed with it? Only 'yes' will be accepted: ");
+        const deletes = plan.actions.some((a) => a.kind === "delete-application");
+        const answer = await ctx.prompt(`${deletes ? "Delete this app registration and everything listed with it?" : "Take back what entra-onboard added, as listed (the app stays)?"} Only 'yes' will be accepted: `);
         return answer.trim().toLowerCase() === "yes";
       },
     });

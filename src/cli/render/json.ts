@@ -65,6 +65,7 @@ export function removeDocument(result: RemoveResult) {
     dryRun: result.dryRun,
     preflight: result.preflight,
     removed: result.removed ?? null,
+    released: result.released ?? null,
     plan: planFields(result.plan),
     actions: resultFields(result.results),
   };

@@ -64,6 +64,18 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
           ["certificates", action.cascade.certificates],
         ]),
       ];
+    case "remove-certificates":
+      return action.thumbprints.map((t) => s.destroy(`  - remove certificate ${t} (added by entra-onboard)`));
+    case "revoke-app-role":
+      return [s.destroy(`  - revoke admin consent: ${permissionName(action)} (granted by entra-onboard)`)];
+    case "remove-directory-role":
+      return [s.destroy(`  - remove directory role ${action.roleName} (assigned by entra-onboard)`)];
+    case "untag-application":
+      return [
+        s.change(`  ~ release application ${action.appId} (adopted: the app itself stays)`),
+        ...action.removedTags.map((t) => `      remove tag ${t}`),
+        ...action.unlistedPermissions.map((p) => `      stop listing API permission ${permissionName(p)} (listed by entra-onboard)`),
+      ];
   }
 }
 
@@ -75,9 +87,24 @@ function privilegedMark(action: { privileged?: boolean | undefined }, s: Style):
 function appLine(plan: Plan): string {
   const where = `${plan.tenant.displayName || plan.tenant.id} (${plan.tenant.initialDomain}, tenant ${plan.tenant.id})`;
   const state =
-    plan.app.state === "absent" ? (plan.mode === "destroy" ? "none created by entra-onboard" : "does not exist yet") : plan.app.state === "owned" ? `appId ${plan.app.appId}` : `appId ${plan.app.appId}, not created by entra-onboard (--adopt)`;
-  return `Tenant: ${where}\nApp registration '${plan.app.displayName}' (profile ${plan.app.profile}): ${state}`;
+    plan.app.state === "absent"
+      ? plan.mode === "destroy"
+        ? "none created by entra-onboard"
+        : "does not exist yet"
+      : plan.app.state === "owned"
+        ? `appId ${plan.app.appId}`
+        : `appId ${plan.app.appId}, not proven to be entra-onboard's (taken over with --adopt)`;
+  const owners = plan.app.owners;
+  const ownerLine = owners === undefined ? "" : `\n  owners: ${owners === "unreadable" ? "could not be read" : owners.length === 0 ? "none" : owners.map((o) => `${o.name}${OWNER_NOTE[o.standing]}`).join("; ")}`;
+  return `Tenant: ${where}\nApp registration '${plan.app.displayName}' (profile ${plan.app.profile}): ${state}${ownerLine}`;
 }
+
+const OWNER_NOTE: Readonly<Record<"signed-in-admin" | "privileged" | "unprivileged" | "unverified", string>> = {
+  "signed-in-admin": " (you)",
+  privileged: " (Global Administrator or Privileged Role Administrator)",
+  unprivileged: " (cannot grant these permissions: can take over the app)",
+  unverified: " (roles could not be read)",
+};
 
 /** The preflight verdict, first thing on the page. */
 export function preflightLines(problems: readonly string[], s: Style, mode: Plan["mode"]): string[] {
@@ -121,8 +148,8 @@ function planSummary(result: PlanResult): string {
     if (plan.mode === "destroy") return `No changes: no app registration '${plan.app.displayName}' created by entra-onboard in this tenant, nothing to remove.`;
     return notes ? `No changes to make. ${notes}` : "No changes. The tenant matches the profile.";
   }
-  const destroys = plan.actions.filter((a) => a.kind === "delete-application").length;
-  const changes = plan.actions.filter((a) => a.kind === "update-application" || a.kind === "adopt-application").length;
+  const destroys = plan.actions.filter((a) => ["delete-application", "remove-certificates", "revoke-app-role", "remove-directory-role"].includes(a.kind)).length;
+  const changes = plan.actions.filter((a) => a.kind === "update-application" || a.kind === "adopt-application" || a.kind === "untag-application").length;
   const adds = plan.actions.length - destroys - changes;
   const refused = result.preflight.length > 0 ? " The signed-in admin cannot apply it: see the preflight problems at the top." : "";
   return `Plan: ${adds} to add, ${changes} to change, ${destroys} to destroy.${notes ? ` ${notes}` : ""}${refused}`;

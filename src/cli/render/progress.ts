@@ -8,6 +8,9 @@ export function logEvent(event: PipelineEvent, logger: Logger): void {
     case "phase":
       logger.info(event.message);
       break;
+    case "warning":
+      logger.warn(event.message);
+      break;
     case "action-started":
       logger.debug({ kind: event.action.kind }, `starting: ${describeActionShort(event.action)}`);
       break;
@@ -43,5 +46,13 @@ export function describeActionShort(action: Action): string {
       return `directory role ${action.roleName}`;
     case "delete-application":
       return `application ${action.displayName}`;
+    case "remove-certificates":
+      return `certificate${action.thumbprints.length === 1 ? "" : "s"} ${action.thumbprints.join(", ")}`;
+    case "revoke-app-role":
+      return `admin consent ${action.resourceName} / ${action.value}`;
+    case "remove-directory-role":
+      return `directory role ${action.roleName}`;
+    case "untag-application":
+      return `entra-onboard's tag on application ${action.appId}`;
   }
 }

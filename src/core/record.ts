@@ -1,0 +1,216 @@
+/**
+ * connection.json: the details the platform's form asks for, and the record that binds an --out
+ * directory to ONE app in ONE tenant. It says which app entra-onboard manages there (proof a plain
+ * user cannot forge: they cannot write the admin's --out) and what entra-onboard added to it
+ * (certificates, consents, roles, tags), so remove can take back exactly that. A key in --out is
+ * uploaded only when this record lists it for this tenant.
+ *
+ * This is the one reader. The file sits on disk between runs where anything may have changed it,
+ * and its ids go into Graph request paths and filters (`/servicePrincipals/{id}/…`, `appId eq '…'`),
+ * so it is untrusted input: read bounded and only as a regular file, every field checked (ids are
+ * GUIDs, text has no control characters), and anything else refused with exit 2 naming the field,
+ * before a single request. Fields it does not know are ignored, not carried into the next write.
+ */
+import { join } from "node:path";
+import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
+import { InputError } from "../shared/errors.js";
+import { unsafeCharacter } from "../shared/input-text.js";
+import { isGuid } from "../shared/text.js";
+import type { HeldCertificate, ManagedRecord, ObserveHints, PermissionKey, RecordedOnboarding } from "./types.js";
+
+export const CONNECTION_FILE = "connection.json";
+
+export interface CertificateDetails {
+  thumbprint: string;
+  cerPath?: string | undefined;
+  pemPath?: string | undefined;
+  keyPath?: string | undefined;
+  notAfter?: string | undefined;
+}
+
+/** connection.json as a finished apply writes it (format 2). */
+export interface ConnectionFile {
+  formatVersion: 2;
+  tenantId: string;
+  appId: string;
+  applicationObjectId: string;
+  servicePrincipalId: string | undefined;
+  /** The key derived from --name (unique-name.ts); the app's own uniqueName may be older. */
+  uniqueName: string;
+  displayName: string;
+  friendlyName: string;
+  organization: string;
+  certificate: CertificateDetails | null;
+  /** What entra-onboard added to the app; written as apply goes, before each write to the tenant. */
+  managed: ManagedRecord;
+}
+
+type Always = "formatVersion" | "tenantId" | "uniqueName" | "managed";
+/** connection.json as read, or while apply is under way: the app's fields appear once it exists. */
+export type ConnectionRecord = Pick<ConnectionFile, Always> & Partial<Omit<ConnectionFile, Always>>;
+
+export type ParsedConnectionRecord = { ok: true; record: ConnectionRecord } | { ok: false; problem: string };
+
+export const emptyManaged = (): ManagedRecord => ({ certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [] });
+
+/** What is wrong with the value at `at` ("managed.roles[0]"), or undefined when it is fine. */
+type Check = (value: unknown, at: string) => string | undefined;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const problem = (at: string, what: string) => `has a '${at}' that ${what}`;
+
+const text: Check = (v, at) => {
+  if (typeof v !== "string") return problem(at, "is not a string");
+  const unsafe = unsafeCharacter(v);
+  return unsafe ? problem(at, `contains a control character (${unsafe})`) : undefined;
+};
+const guid: Check = (v, at) => (typeof v === "string" && isGuid(v) ? undefined : problem(at, "is not a GUID"));
+const thumbprint: Check = (v, at) => (typeof v === "string" && /^[0-9A-F]{40}$/i.test(v) ? undefined : problem(at, "is not a SHA-1 thumbprint (40 hex digits)"));
+const optional = (check: Check): Check => (v, at) => (v === undefined || v === null ? undefined : check(v, at));
+
+function object(fields: Record<string, Check>): Check {
+  return (v, at) => {
+    if (!isObject(v)) return at === "" ? "is not a JSON object" : problem(at, "is not an object");
+    for (const [name, check] of Object.entries(fields)) {
+      const found = check(v[name], at === "" ? name : `${at}.${name}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+}
+
+/** A list the record keeps; absent means empty (format 1 has none). */
+function list(item: Check): Check {
+  return (v, at) => {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) return problem(at, "is not a list");
+    for (const [i, entry] of v.entries()) {
+      const found = item(entry, `${at}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+}
+
+const permission = object({ resourceAppId: guid, appRoleId: guid });
+
+const FORMAT_2 = object({
+  tenantId: guid,
+  uniqueName: text,
+  appId: optional(guid),
+  applicationObjectId: optional(guid),
+  servicePrincipalId: optional(guid),
+  displayName: optional(text),
+  friendlyName: optional(text),
+  organization: optional(text),
+  certificate: optional(object({ thumbprint, cerPath: optional(text), pemPath: optional(text), keyPath: optional(text), notAfter: optional(text) })),
+  managed: optional(object({ certificates: list(thumbprint), permissions: list(permission), roles: list(guid), listedPermissions: list(permission), tags: list(text) })),
+});
+
+/** Format 1 (earlier versions) was written only by a finished apply: the app's ids are always there. */
+const FORMAT_1 = object({ appId: guid, applicationObjectId: guid });
+
+/**
+ * connection.json's text → the record (format 2; a format-1 file is read as one whose certificate
+ * entra-onboard made), or the first thing wrong with it, for "<path> <problem>".
+ */
+export function parseConnectionRecord(source: string): ParsedConnectionRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(source);
+  } catch {
+    return { ok: false, problem: "is not valid JSON" };
+  }
+  if (!isObject(raw)) return { ok: false, problem: "is not a JSON object" };
+  if (raw["formatVersion"] !== 1 && raw["formatVersion"] !== 2) return { ok: false, problem: problem("formatVersion", "is not 1 or 2 (a version of entra-onboard that wrote it is newer, or it is not this tool's)") };
+  const found = FORMAT_2(raw, "") ?? (raw["formatVersion"] === 1 ? FORMAT_1(raw, "") : undefined);
+  return found ? { ok: false, problem: found } : { ok: true, record: toRecord(raw) };
+}
+
+/** The checked value as the model: GUIDs lower case, thumbprints upper case, unknown fields dropped. */
+function toRecord(raw: Record<string, unknown>): ConnectionRecord {
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const id = (v: unknown) => str(v)?.toLowerCase();
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  const keys = (v: unknown): PermissionKey[] =>
+    (Array.isArray(v) ? v.filter(isObject) : []).map((p) => ({ resourceAppId: id(p["resourceAppId"]) ?? "", appRoleId: id(p["appRoleId"]) ?? "" }));
+  const managedRaw = isObject(raw["managed"]) ? raw["managed"] : {};
+  const managed: ManagedRecord = {
+    certificates: strings(managedRaw["certificates"]).map((t) => t.toUpperCase()),
+    permissions: keys(managedRaw["permissions"]),
+    roles: strings(managedRaw["roles"]).map((r) => r.toLowerCase()),
+    listedPermissions: keys(managedRaw["listedPermissions"]),
+    tags: strings(managedRaw["tags"]),
+  };
+  const cert = isObject(raw["certificate"]) ? raw["certificate"] : undefined;
+  const certificate: CertificateDetails | null = cert
+    ? { thumbprint: (str(cert["thumbprint"]) ?? "").toUpperCase(), cerPath: str(cert["cerPath"]), pemPath: str(cert["pemPath"]), keyPath: str(cert["keyPath"]), notAfter: str(cert["notAfter"]) }
+    : null;
+  // Format 1 had no managed record: the certificate it held was the one entra-onboard made.
+  if (raw["formatVersion"] === 1 && certificate && !managed.certificates.includes(certificate.thumbprint)) managed.certificates.push(certificate.thumbprint);
+  return {
+    formatVersion: 2,
+    tenantId: id(raw["tenantId"]) ?? "",
+    uniqueName: str(raw["uniqueName"]) ?? "",
+    managed,
+    appId: id(raw["appId"]),
+    applicationObjectId: id(raw["applicationObjectId"]),
+    servicePrincipalId: id(raw["servicePrincipalId"]),
+    displayName: str(raw["displayName"]),
+    friendlyName: str(raw["friendlyName"]),
+    organization: str(raw["organization"]),
+    certificate,
+  };
+}
+
+/**
+ * The connection.json in `outDir`: undefined when there is none; an InputError (exit 2, before any
+ * request) when it is unreadable, oversized, not a regular file, or not what this tool writes.
+ */
+export async function readConnectionRecord(outDir: string): Promise<ConnectionRecord | undefined> {
+  const path = join(outDir, CONNECTION_FILE);
+  const read = await readBoundedFile(path, READ_CAPS.connectionFile);
+  if (!read.ok && read.code === "missing") return undefined;
+  if (!read.ok) throw new InputError(`Cannot read ${path}: ${read.reason}; fix or delete it, or choose another --out directory.`);
+  const parsed = parseConnectionRecord(read.bytes.toString("utf8"));
+  if (!parsed.ok) throw new InputError(`${path} ${parsed.problem}: it is not a connection.json this tool wrote; fix or delete it, or choose another --out directory.`);
+  return parsed.record;
+}
+
+/** Whether the record lists this certificate as one entra-onboard made or attached. */
+export function recordsCertificate(record: ConnectionRecord, thumbprint: string): boolean {
+  return record.managed.certificates.some((t) => t.toUpperCase() === thumbprint.toUpperCase());
+}
+
+const describeApp = (record: ConnectionRecord) =>
+  record.appId ? `app ${record.appId}${record.displayName ? ` ('${record.displayName}')` : ""}` : `app '${record.displayName ?? record.uniqueName}'`;
+
+/**
+ * The checks that need no tenant read, before anything is written: --out holds the record of THIS
+ * tenant, and a key in --out is one entra-onboard made for it. (That it is THIS app is checked at
+ * plan time, when the recorded app has been read: plan-identity.ts.) A planted key is refused
+ * rather than ignored: the generated replacement would overwrite files entra-onboard did not write.
+ */
+export function checkRecordBinding(record: ConnectionRecord | undefined, held: HeldCertificate | undefined, where: { outDir: string; tenantId: string }): void {
+  const { outDir, tenantId } = where;
+  if (record && record.tenantId !== tenantId.toLowerCase()) {
+    throw new InputError(
+      `--out ${outDir} holds the ${held ? "key" : "connection"} of ${describeApp(record)} in tenant ${record.tenantId}, not of tenant ${tenantId}; use a separate --out per tenant (the default is ./entra-onboard-out/<tenant id>).`,
+    );
+  }
+  if (held && !(record && recordsCertificate(record, held.thumbprint))) {
+    throw new InputError(
+      `--out ${outDir} holds a certificate and private key (thumbprint ${held.thumbprint}) that no connection.json there records as made by entra-onboard for this app in tenant ${tenantId}; entra-onboard uploads only keys it generated itself. Move those files away or choose another --out; to attach a certificate of your own, pass --certificate <file>.`,
+    );
+  }
+}
+
+/** The record's facts for observe and plan. */
+export function recordedOnboarding(record: ConnectionRecord | undefined): RecordedOnboarding | undefined {
+  return record ? { appId: record.appId, uniqueName: record.uniqueName, displayName: record.displayName, ...record.managed } : undefined;
+}
+
+/** Ids from the last run that let observe skip round trips (a stale one costs a 404, nothing more). */
+export function hintsFrom(record: ConnectionRecord | undefined): ObserveHints {
+  return record ? { appId: record.appId, appObjectId: record.applicationObjectId, servicePrincipalId: record.servicePrincipalId } : {};
+}
