@@ -4,6 +4,7 @@
  */
 import yargs from "yargs";
 import { AppError, ExitCode, InputError } from "../shared/errors.js";
+import { printable } from "../shared/input-text.js";
 import { parsedArgumentProblem, rawArgumentProblem } from "./argv-checks.js";
 import { logoutCommand } from "./commands/logout.js";
 import { applyCommand } from "./commands/apply.js";
@@ -78,7 +79,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
   if (error instanceof AppError) {
-    ctx.stderr(`error: ${error.message}\n`);
+    // One line, whatever the tenant's names in it hold (an app's display name, an owner's).
+    ctx.stderr(`error: ${printable(error.message)}\n`);
     if (verbose) ctx.stderr(`${error.detail ? `${error.detail}\n` : ""}${error.stack ?? ""}\n`);
     return error.exitCode;
   }

@@ -8,6 +8,7 @@
  * roles"). Roles held through a group or only eligible in PIM do not count: such an owner makes the
  * app need --adopt, never the other way round.
  */
+import { printable } from "../shared/input-text.js";
 import type { ObservedOwner, RoleAssignment, RoleDefinition } from "./types.js";
 import { roleMatches } from "./resolve.js";
 import { ROLE_TEMPLATE } from "./well-known.js";
@@ -22,6 +23,7 @@ export interface OwnerObject {
 /**
  * Names come back null for objects the caller may not read ("Limited information returned for
  * inaccessible member objects", Microsoft Graph permissions overview): then the id is the name.
+ * A name is shown in plans and refusals, so control characters in it are escaped, not printed.
  */
 export function parseOwner(value: unknown): OwnerObject | undefined {
   if (typeof value !== "object" || value === null) return undefined;
@@ -30,8 +32,8 @@ export function parseOwner(value: unknown): OwnerObject | undefined {
   if (id === undefined) return undefined;
   const type = typeof o["@odata.type"] === "string" ? o["@odata.type"].toLowerCase() : "";
   const kind = type.endsWith(".user") ? "user" : type.endsWith(".serviceprincipal") ? "servicePrincipal" : "other";
-  const displayName = typeof o["displayName"] === "string" && o["displayName"] !== "" ? o["displayName"] : undefined;
-  const upn = typeof o["userPrincipalName"] === "string" && o["userPrincipalName"] !== "" ? o["userPrincipalName"] : undefined;
+  const displayName = typeof o["displayName"] === "string" && o["displayName"] !== "" ? printable(o["displayName"]) : undefined;
+  const upn = typeof o["userPrincipalName"] === "string" && o["userPrincipalName"] !== "" ? printable(o["userPrincipalName"]) : undefined;
   const appId = typeof o["appId"] === "string" && o["appId"] !== "" ? o["appId"] : undefined;
   const detail = kind === "user" ? upn : kind === "servicePrincipal" ? `service principal${appId ? `, appId ${appId}` : ""}` : undefined;
   const name = displayName ? `${displayName}${detail ? ` (${detail})` : ""}` : upn ?? (kind === "servicePrincipal" ? `service principal ${id}` : id);

@@ -22,3 +22,12 @@ export function unsafeCharacter(text: string): string | undefined {
   if (!found) return undefined;
   return `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
+
+/**
+ * Text from the tenant (an owner's name, which a plain user may be able to set) made safe to show:
+ * each control or bidirectional character becomes a visible `\u001b`-style escape, so it can neither
+ * start a new line in a one-line error nor forge or reorder a plan line.
+ */
+export function printable(text: string): string {
+  return text.replace(new RegExp(UNSAFE.source, "gu"), (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+}

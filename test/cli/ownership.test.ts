@@ -55,6 +55,19 @@ describe("a plain user's look-alike app (real CLI)", () => {
     expect(tenant.servicePrincipalByAppId(planted.appId)).toBeUndefined();
     expect(tenant.keyCredentials(planted.appId)).toEqual([]);
   });
+
+  it("an owner whose name holds a newline and escapes cannot forge lines: the refusal stays one line, the characters escaped", async () => {
+    const tenant = tenantAt(0);
+    const member = tenant.addUser({ displayName: "Eve\n\u001b[32m  + nothing to see", userPrincipalName: "eve", roles: [] });
+    tenant.addApplication({ displayName: "Eve App", tags: [`entra-onboard:${uniqueNameFor("Eve App")}`], owners: [member.id] });
+    const planned = await cli.run(["plan", "--name", "Eve App", "--tenant", sandbox.tenants[0]!.id, "--out", out("eve"), ...target]);
+    expect(planned.code, planned.stderr).toBe(1);
+    expect(planned.stderr).not.toContain("\u001b[32m");
+    expect(planned.stderr).not.toMatch(/^\s*\+ nothing to see/m);
+    const lines = errorLines(planned.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("Eve\\u000a\\u001b[32m  + nothing to see (eve");
+  });
 });
 
 describe("--out belongs to one tenant and one run at a time (real CLI)", () => {
