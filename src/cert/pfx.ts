@@ -1,7 +1,8 @@
-import { X509Certificate, createHash, createPrivateKey, randomUUID } from "node:crypto";
+import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../shared/atomic-file.js";
 import { InputError } from "../shared/errors.js";
 import type { GeneratedCertificate } from "./types.js";
 
@@ -97,33 +98,19 @@ export async function buildPfx(input: PfxInput): Promise<Uint8Array> {
 }
 
 /**
- * Writes `certificate.pfx` for a generated certificate into dir, mode 0600. Like the PEM files, it
- * goes to a new temp file first and is renamed into place, so no reader sees half a file.
+ * Writes `certificate.pfx` for a generated certificate into dir, mode 0600, with the one atomic
+ * writer the PEM files use (src/shared/atomic-file.ts), so no reader sees half a file.
  */
 export async function writePfxFile(dir: string, generated: GeneratedCertificate, passphrase: string): Promise<{ pfxPath: string }> {
   const bytes = await buildPfx({ certificate: generated.der, privateKeyPem: generated.privateKeyPem, passphrase });
   const pfxPath = join(dir, PFX_FILE);
   try {
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    await writeExclusiveThenRename(pfxPath, bytes, FILE_MODE);
+    await writeFileAtomic(pfxPath, bytes, { mode: FILE_MODE });
   } catch (error) {
     throw new InputError(`Cannot write ${pfxPath}: ${reason(error)}; choose a writable --out directory.`, { cause: error });
   }
   return { pfxPath };
-}
-
-async function writeExclusiveThenRename(path: string, data: Uint8Array, mode: number): Promise<void> {
-  const temp = `${path}.${randomUUID()}.tmp`;
-  try {
-    // "wx": a fresh file, never one planted in advance; the mode applies before any byte lands.
-    await writeFile(temp, data, { mode, flag: "wx" });
-    // The creation mode is filtered by the umask; chmod makes it exact.
-    await chmod(temp, mode);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /** PBKDF2 takes the passphrase's UTF-8 bytes; pkijs turns them into the MAC's BMPString itself. */

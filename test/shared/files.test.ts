@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readHeldCertificate } from "../../src/cert/files.js";
 import { writeConnectionFile } from "../../src/core/local-state.js";
 import { emptyManaged, type ConnectionFile } from "../../src/core/record.js";
-import { tempPathFor, writeFileAtomic } from "../../src/shared/atomic-file.js";
+import { createFileExclusive, tempPathFor, writeFileAtomic } from "../../src/shared/atomic-file.js";
 import { readBoundedFile } from "../../src/shared/bounded-read.js";
 import { fixture } from "../cert/helpers.js";
 
@@ -99,6 +99,28 @@ describe("writeFileAtomic", () => {
     await writeFileAtomic(join(dir, "out.txt"), "data", { mode: 0o644 });
     expect(await readFile(victim, "utf8")).toBe("untouched");
     expect((await lstat(join(dir, "out.txt"))).isSymbolicLink()).toBe(false);
+  });
+});
+
+describe("createFileExclusive (the --out lock)", () => {
+  it("creates the file whole with the exact mode, leaves no temporary file, and refuses when anything is there", async () => {
+    const dir = await tempDir();
+    const path = join(dir, "entra-onboard.lock");
+    await createFileExclusive(path, "first\n", { mode: 0o600 });
+    expect(await readFile(path, "utf8")).toBe("first\n");
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await expect(createFileExclusive(path, "second\n", { mode: 0o600 })).rejects.toMatchObject({ code: "EEXIST" });
+    expect(await readFile(path, "utf8")).toBe("first\n");
+    expect(await readdir(dir)).toEqual(["entra-onboard.lock"]);
+  });
+
+  it("never follows a symbolic link planted at the path, even a dangling one", async () => {
+    const dir = await tempDir();
+    const victim = join(dir, "victim");
+    await symlink(victim, join(dir, "entra-onboard.lock"));
+    await expect(createFileExclusive(join(dir, "entra-onboard.lock"), "lock", { mode: 0o600 })).rejects.toMatchObject({ code: "EEXIST" });
+    expect(existsSync(victim)).toBe(false);
+    expect((await readdir(dir)).sort()).toEqual(["entra-onboard.lock"]);
   });
 });
 
