@@ -12,7 +12,6 @@ import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
 import { CONNECTION_FILE, type ConnectionRecord } from "./record.js";
 
-
 export function defaultOutDir(tenantId: string, cwd = process.cwd()): string {
   return resolve(cwd, "entra-onboard-out", tenantId);
 }
