@@ -3,12 +3,13 @@
  * cache, a later run gets its tokens silently (no device code, no browser). The credential never
  * prompts on its own (disableAutomaticAuthentication); when the silent attempt fails (nothing saved,
  * refresh token revoked or expired), we sign in interactively once and save the new record. Concurrent
- * token requests share that one interactive sign-in.
+ * token requests share that one interactive sign-in. While the kept access token is fresh, it is used
+ * as it is and @azure/identity is not even loaded (kept-token.ts); it is built when the token is due.
  */
 import type { AuthenticationRecord, DeviceCodeCredentialOptions, TokenCredential } from "@azure/identity";
 import { AppError } from "../shared/errors.js";
 import type { SignInCache, TokenCacheOptions, TokenCacheStatus } from "./sign-in-cache.js";
-import { DEFAULT_AUTHORITY_HOST, type RecordKey } from "./sign-in-records.js";
+import { DEFAULT_AUTHORITY_HOST, type RecordKey, type StoredRecord } from "./sign-in-records.js";
 
 export interface InteractiveSignInOptions {
   method: "browser" | "device-code";
@@ -24,19 +25,54 @@ export interface InteractiveSignInOptions {
   onDeviceCode?: ((message: string) => void) | undefined;
   onTokenCache?: ((status: TokenCacheStatus) => void) | undefined;
   onCacheNote?: ((note: string) => void) | undefined;
+  /** Milliseconds since the epoch (tests pass a clock). */
+  now?: (() => number) | undefined;
 }
 
 export async function interactiveTokenSource(options: InteractiveSignInOptions): Promise<() => Promise<string>> {
-  const identity = await import("@azure/identity");
   const cache = await openCache(options);
   const key: RecordKey = { authorityHost: options.authorityHost ?? DEFAULT_AUTHORITY_HOST, tenant: options.tenantId, clientId: options.clientId };
   const saved = await cache?.find(key);
+  const now = options.now ?? Date.now;
+  // The kept access token, while MSAL itself would still hand it out unchanged: no @azure/identity.
+  const kept = cache && saved ? await cache.keptToken(saved, options.scopes, Math.floor(now() / 1000)) : undefined;
+  let viaIdentity: Promise<TokenSource> | undefined;
+  let reported = false;
+  const report = (source: TokenSource | undefined) => {
+    if (!cache || reported) return;
+    reported = true;
+    for (const note of cache.notes()) options.onCacheNote?.(note);
+    options.onTokenCache?.(cache.status(source?.interactive() !== true, source?.account() ?? saved?.username));
+  };
+  return async () => {
+    if (kept && now() < kept.renewAt * 1000) {
+      if (!reported) options.onCacheNote?.(`used the kept access token as it is (fresh for ${Math.round((kept.renewAt * 1000 - now()) / 60_000)} more min); @azure/identity not loaded`);
+      report(undefined);
+      return kept.token;
+    }
+    const source = await (viaIdentity ??= identityTokenSource(options, cache, key, saved));
+    const token = await source.getToken();
+    report(source);
+    return token;
+  };
+}
+
+interface TokenSource {
+  getToken(): Promise<string>;
+  /** True once this run signed in interactively. */
+  interactive(): boolean;
+  account(): string | undefined;
+}
+
+/** The credential path: MSAL's silent flow (refresh token) first, an interactive sign-in when that cannot work. */
+async function identityTokenSource(options: InteractiveSignInOptions, cache: SignInCache | undefined, key: RecordKey, saved: StoredRecord | undefined): Promise<TokenSource> {
+  const identity = await import("@azure/identity");
   let account = saved?.username;
   const shared = {
     ...options.credentialOptions,
     disableAutomaticAuthentication: true,
     ...(saved ? { authenticationRecord: identity.deserializeAuthenticationRecord(saved.record) } : {}),
-    ...(cache ? { tokenCachePersistenceOptions: cache.persistence } : {}),
+    ...(cache ? { tokenCachePersistenceOptions: await cache.persistence() } : {}),
   };
   const credential: TokenCredential & { authenticate(scopes: string[]): Promise<AuthenticationRecord | undefined> } =
     options.method === "browser"
@@ -65,20 +101,18 @@ export async function interactiveTokenSource(options: InteractiveSignInOptions):
       }
     })());
 
-  let reported = false;
-  return async () => {
-    let token = await silently(credential, options.scopes);
-    if (!token) {
-      await signInInteractively();
-      token = await credential.getToken(options.scopes);
-    }
-    if (!token) throw new AppError("Sign-in returned no token.");
-    if (cache && !reported) {
-      reported = true;
-      for (const note of cache.notes()) options.onCacheNote?.(note);
-      options.onTokenCache?.(cache.status(!interactive, account));
-    }
-    return token.token;
+  return {
+    getToken: async () => {
+      let token = await silently(credential, options.scopes);
+      if (!token) {
+        await signInInteractively();
+        token = await credential.getToken(options.scopes);
+      }
+      if (!token) throw new AppError("Sign-in returned no token.");
+      return token.token;
+    },
+    interactive: () => interactive,
+    account: () => account,
   };
 }
 

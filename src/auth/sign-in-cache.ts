@@ -2,10 +2,12 @@
  * Everything a browser or device-code sign-in keeps between runs, opened once per sign-in: the token
  * cache (token-cache.ts) plus the AuthenticationRecords (sign-in-records.ts), in the private per-user
  * directory (cache-location.ts), with the key in the OS keyring when there is one (keyring.ts).
+ * Opening it loads nothing of @azure/identity: a run that finds a fresh access token (kept-token.ts)
+ * never needs it.
  */
 import type { TokenCachePersistenceOptions } from "@azure/identity";
 import { cacheLocation, locationIn, type CacheLocation } from "./cache-location.js";
-import { persistenceOptions } from "./identity-cache-plugin.js";
+import { findKeptAccessToken, type KeptToken } from "./kept-token.js";
 import { osKeyStore, type KeyStore } from "./keyring.js";
 import { ensurePrivateDirectory } from "./private-files.js";
 import { findRecord, saveRecord, type RecordKey, type StoredRecord } from "./sign-in-records.js";
@@ -31,8 +33,11 @@ export interface TokenCacheStatus {
 
 export interface SignInCache {
   location: CacheLocation;
-  persistence: TokenCachePersistenceOptions;
+  /** For @azure/identity credentials (loads its plugin hook, so only when a credential is built). */
+  persistence(): Promise<TokenCachePersistenceOptions>;
   find(key: RecordKey): Promise<StoredRecord | undefined>;
+  /** A fresh access token of `record`'s account for `scopes`, straight from the cache; undefined on any doubt. */
+  keptToken(record: StoredRecord, scopes: readonly string[], nowSeconds: number): Promise<KeptToken | undefined>;
   save(key: RecordKey, serializedRecord: string): Promise<StoredRecord>;
   status(reused: boolean, account: string | undefined): TokenCacheStatus;
   /** Things worth a debug line (an unreadable cache, a missing key). */
@@ -53,8 +58,12 @@ export async function openSignInCache(options: TokenCacheOptions, env: Env): Pro
   const cache = new PersistentTokenCache({ file: location.tokenCacheFile, keyStore: choice.keyStore, noKeyStoreReason: choice.reason });
   return {
     location,
-    persistence: persistenceOptions(cache),
+    persistence: async () => (await import("./identity-cache-plugin.js")).persistenceOptions(cache),
     find: (key) => findRecord(location.recordsFile, key),
+    keptToken: async (record, scopes, nowSeconds) => {
+      const json = await cache.read();
+      return json === undefined ? undefined : findKeptAccessToken(json, { record: record.record, clientId: record.clientId, scopes, nowSeconds });
+    },
     save: (key, serialized) => saveRecord(location.recordsFile, key, serialized, new Date()),
     status: (reused, account) => ({
       message: `token cache: ${cache.description()}; ${reused ? "reused the sign-in" : "saved the sign-in"}${account ? ` of ${account}` : ""}${reused ? "" : " for the next run (entra-onboard logout clears it)"}`,

@@ -49,9 +49,7 @@ export class PersistentTokenCache implements MsalCachePlugin {
   }
 
   async beforeCacheAccess(context: CacheAccessContext): Promise<void> {
-    const text = await readPrivateFile(this.file);
-    if (text === undefined) return;
-    const json = await this.open(text);
+    const json = await this.read();
     if (json === undefined) return;
     try {
       context.tokenCache.deserialize(json);
@@ -68,6 +66,12 @@ export class PersistentTokenCache implements MsalCachePlugin {
     const key = await this.writeKey;
     await writePrivateFile(this.file, key && this.keyStore ? seal(json, key, this.keyStore.id) : json);
     this.sealed = key !== undefined;
+  }
+
+  /** The cache's JSON (opened with the keyring's key when sealed); undefined when there is none or it cannot be opened. */
+  async read(): Promise<string | undefined> {
+    const text = await readPrivateFile(this.file);
+    return text === undefined ? undefined : this.open(text);
   }
 
   /** "encrypted with the Secret Service keyring via secret-tool (~/.cache/…)" or "plain file … (mode 0600; …)". */

@@ -12,6 +12,8 @@ export interface SignInWorld {
   dir: string;
   /** Device-code requests the sandbox has answered so far. */
   deviceCodes(): number;
+  /** Token endpoint requests (device-code polls, refresh-token grants) the sandbox has answered so far. */
+  tokenRequests(): number;
   /** Device-code sign-in as a CLI run would do it; returns the token and what the cache reported. */
   signIn(options?: { tenant?: string; tokenCache?: boolean | TokenCacheOptions; env?: Record<string, string | undefined> }): Promise<{ token: string; tenantId: string; status: TokenCacheStatus | undefined; prompts: number; notes: string[] }>;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export async function signInWorld(tenants = 1): Promise<SignInWorld> {
     sandbox,
     dir,
     deviceCodes: () => lines.filter((l) => /^POST \/[^/]+\/oauth2\/v2\.0\/devicecode -> 200/.test(l)).length,
+    tokenRequests: () => lines.filter((l) => /^POST \/[^/]+\/oauth2\/v2\.0\/token -> /.test(l)).length,
     signIn: async (options = {}) => {
       let status: TokenCacheStatus | undefined;
       let prompts = 0;

@@ -6,6 +6,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../../src/core/well-known.js";
 import { memoryKeyStore, signInWorld, type SignInWorld } from "./helpers.js";
 
 let world: SignInWorld;
@@ -94,6 +95,83 @@ describe("a kept device-code sign-in", () => {
   });
 });
 
+describe("the kept access token (fast path, no @azure/identity)", () => {
+  const tokenEntries = async (file: string) => {
+    const cache = JSON.parse(await readFile(file, "utf8")) as Record<string, Record<string, Record<string, string>>>;
+    return { cache, accessTokens: Object.values(cache.AccessToken ?? {}) };
+  };
+
+  it("is used as it is while fresh: no request to the authority at all, and the same token", async () => {
+    const directory = cacheIn("kept");
+    const first = await world.signIn({ tokenCache: { directory, keyStore: null } });
+    const before = world.tokenRequests();
+    const second = await world.signIn({ tokenCache: { directory, keyStore: null } });
+    expect(world.tokenRequests() - before).toBe(0);
+    expect(second.prompts).toBe(0);
+    expect(second.token).toBe(first.token);
+    expect(second.notes.join("\n")).toMatch(/used the kept access token as it is \(fresh for \d+ more min\); @azure\/identity not loaded/);
+    expect(second.status).toMatchObject({ reused: true, encrypted: false, account: `admin@${tenantA().initialDomain}` });
+  });
+
+  it("is left to MSAL within five minutes of expiry: a refresh-token grant, no device code, a new token", async () => {
+    const directory = cacheIn("due");
+    const first = await world.signIn({ tokenCache: { directory, keyStore: null } });
+    const file = join(directory, "token-cache.json");
+    const { cache, accessTokens } = await tokenEntries(file);
+    expect(accessTokens).toHaveLength(1);
+    for (const at of accessTokens) at.expires_on = String(Math.floor(Date.now() / 1000) + 120);
+    await writeFile(file, JSON.stringify(cache), { mode: 0o600 });
+    const before = world.tokenRequests();
+    const again = await world.signIn({ tokenCache: { directory, keyStore: null } });
+    expect(world.tokenRequests() - before).toBe(1);
+    expect(again.prompts).toBe(0);
+    expect(again.token).not.toBe(first.token);
+    expect(again.notes.join("\n")).not.toContain("used the kept access token");
+    expect(world.sandbox.authority.verifyAccessToken(again.token, "https://graph.microsoft.com")?.tid).toBe(tenantA().id);
+  });
+
+  it("is not used for another tenant or client id: those sign in with a device code", async () => {
+    const directory = cacheIn("kept-other");
+    await world.signIn({ tenant: tenantA().id, tokenCache: { directory, keyStore: null } });
+    const b = await world.signIn({ tenant: tenantB().id, tokenCache: { directory, keyStore: null } });
+    expect(b.prompts).toBe(1);
+    expect(b.tenantId).toBe(tenantB().id);
+  });
+
+  it("gives way to MSAL in a long run once it is due, which then refreshes it", async () => {
+    const directory = cacheIn("long-run");
+    const first = await world.signIn({ tokenCache: { directory, keyStore: null } });
+    const { interactiveTokenSource } = await import("../../src/auth/interactive-sign-in.js");
+    let now = Date.now();
+    const notes: string[] = [];
+    const getToken = await interactiveTokenSource({
+      method: "device-code",
+      tenantId: "organizations",
+      clientId: DEFAULT_CLIENT_ID,
+      scopes: DELEGATED_SCOPES.map((scope) => `${GRAPH_RESOURCE}/${scope}`),
+      credentialOptions: { tenantId: "organizations", clientId: DEFAULT_CLIENT_ID, authorityHost: world.sandbox.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: world.sandbox.caPem } },
+      authorityHost: world.sandbox.authorityHost,
+      env: {},
+      tokenCache: { directory, keyStore: null },
+      onCacheNote: (n) => notes.push(n),
+      now: () => now,
+    });
+    expect(await getToken()).toBe(first.token);
+    expect(notes.join("\n")).toContain("used the kept access token");
+    // Meanwhile the token expired for MSAL too (it reads the file again); an hour later for us.
+    const file = join(directory, "token-cache.json");
+    const { cache, accessTokens } = await tokenEntries(file);
+    for (const at of accessTokens) at.expires_on = "1000";
+    await writeFile(file, JSON.stringify(cache), { mode: 0o600 });
+    now += 3_600_000;
+    const before = world.tokenRequests();
+    const refreshed = await getToken();
+    expect(refreshed).not.toBe(first.token);
+    expect(world.tokenRequests() - before).toBe(1);
+    expect(world.sandbox.authority.verifyAccessToken(refreshed, "https://graph.microsoft.com")?.tid).toBe(tenantA().id);
+  });
+});
+
 describe("an encrypted token cache (key in an injected key store)", () => {
   it("holds no token text on disk, and the next sign-in still reuses it", async () => {
     const directory = cacheIn("sealed");
@@ -116,6 +194,9 @@ describe("an encrypted token cache (key in an injected key store)", () => {
     const second = await world.signIn({ tokenCache: { directory, keyStore: keyring } });
     expect(second.prompts).toBe(0);
     expect(second.status).toMatchObject({ encrypted: true, reused: true });
+    // The fast path opens the sealed file with the keyring's key, as MSAL's cache plugin does.
+    expect(second.token).toBe(first.token);
+    expect(second.notes.join("\n")).toContain("used the kept access token as it is");
   });
 
   it("signs in again when the key is gone, and seals the new cache with a new key", async () => {
