@@ -64,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const line = message.replace(/\s*\n\s*/g, " ").trim();
       throw new UsageError(`${line}${/[.!?]$/.test(line) ? "" : "."} Run 'entra-onboard --help' for usage.`);
     });
+  if (!argv.some((a) => a === "--help" || a === "-h")) skipEagerHelp(parser);
   try {
     const raw = rawArgumentProblem(argv);
     if (raw) throw new InputError(raw);
@@ -75,6 +76,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     return reportError(error, ctx, verbose);
   }
+}
+
+/**
+ * Before running a command's handler, yargs renders that command's whole help text and keeps it
+ * (usage.cacheHelpMessage), in case the handler fails later and help must be shown: cliui tables,
+ * wrap-ansi and string widths for every option, 20–80 ms of start-up on each run. Our .fail() never
+ * shows help, so unless help was asked for that work is skipped, as the Angular CLI does
+ * (angular/angular-cli pull request 34087). It reaches into yargs internals: if they change shape,
+ * nothing is skipped and yargs behaves as it always did.
+ */
+function skipEagerHelp(parser: object): void {
+  const internals = (parser as { getInternalMethods?: () => { getUsageInstance?: () => unknown } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.() as { cacheHelpMessage?: unknown } | undefined;
+  if (typeof usage?.cacheHelpMessage === "function") usage.cacheHelpMessage = () => undefined;
 }
 
 function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {

@@ -36,7 +36,8 @@ const LEVEL_LABEL: Record<number, string> = { 10: "trace", 20: "debug", 30: "inf
 const LEVEL_COLOR: Record<number, string> = { 20: "\u001b[90m", 30: "\u001b[36m", 40: "\u001b[33m", 50: "\u001b[31m", 60: "\u001b[31m" };
 
 export async function createLogger(options: LogOptions): Promise<Logger> {
-  const { pino } = await import("pino");
+  // The default export: a CommonJS module bundled by esbuild (scripts/bundle.ts) exposes only that.
+  const pino = (await import("pino")).default;
   const stream =
     options.format === "json"
       ? { write: (line: string) => options.write(line) }
