@@ -20,7 +20,7 @@ const STARTUP_RUNS = 15;
 // Compiled this file is dist/scripts/bench.js; under tsx it is scripts/bench.ts. The CLI is always the built one.
 const here = fileURLToPath(import.meta.url);
 const repo = fileURLToPath(new URL(here.endsWith(".ts") ? "../" : "../../", import.meta.url));
-const BIN = join(repo, "dist", "src", "cli", "main.js");
+const BIN = join(repo, "dist", "cli", "entra-onboard.js");
 
 /** Kept sign-ins go to the bench's own temp dir: the first run signs in, later runs reuse it, as for a user. */
 function childEnv(cwd: string): NodeJS.ProcessEnv {

@@ -35,7 +35,8 @@ export async function interactiveTokenSource(options: InteractiveSignInOptions):
   const saved = await cache?.find(key);
   const now = options.now ?? Date.now;
   // The kept access token, while MSAL itself would still hand it out unchanged: no @azure/identity.
-  const kept = cache && saved ? await cache.keptToken(saved, options.scopes, Math.floor(now() / 1000)) : undefined;
+  // Whole seconds rounded, as MSAL writes cached_at (TimeUtils.nowSeconds).
+  const kept = cache && saved ? await cache.keptToken(saved, options.scopes, Math.round(now() / 1000)) : undefined;
   let viaIdentity: Promise<TokenSource> | undefined;
   let reported = false;
   const report = (source: TokenSource | undefined) => {

@@ -3,6 +3,7 @@ import type { webcrypto } from "node:crypto";
 // Type-only: erased at runtime, so it does not load the library on import.
 import type { Extension } from "@peculiar/x509";
 import { isIP } from "node:net";
+import { commonJsExports } from "../shared/common-js.js";
 import { InputError } from "../shared/errors.js";
 import { MAX_COMMON_NAME } from "../shared/input-text.js";
 import { inspectCertificate } from "./inspect.js";
@@ -72,7 +73,7 @@ export async function createSelfSignedCertificate(options: SelfSignedOptions): P
   }
   // Loaded lazily: @peculiar/x509 and its Reflect polyfill cost ~75 ms, and most runs never generate.
   await import("reflect-metadata");
-  const x509 = await import("@peculiar/x509");
+  const x509 = commonJsExports(await import("@peculiar/x509"));
   const crypto = globalThis.crypto as webcrypto.Crypto;
   x509.cryptoProvider.set(crypto);
 

@@ -6,13 +6,17 @@
  */
 import { readFileSync } from "node:fs";
 
+/** Set by the bundler (scripts/bundle.ts), which puts this file at dist/cli/; tsc's copy is dist/src/cli/main.js. */
+declare const ENTRA_ONBOARD_BUNDLE: boolean | undefined;
+const dist = new URL(typeof ENTRA_ONBOARD_BUNDLE === "boolean" ? "../" : "../../", import.meta.url);
+
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;
 
 function prerenderedHelp(): string | undefined {
   if (process.env.ENTRA_ONBOARD_NO_HELP_CACHE) return undefined;
   try {
-    return readFileSync(new URL("../../help.txt", import.meta.url), "utf8");
+    return readFileSync(new URL("help.txt", dist), "utf8");
   } catch {
     return undefined;
   }
@@ -20,7 +24,7 @@ function prerenderedHelp(): string | undefined {
 
 const help = only === "--help" || only === "-h" ? prerenderedHelp() : undefined;
 if (only === "--version" || only === "-v") {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", dist), "utf8")) as { version: string };
   process.stdout.write(`${pkg.version}\n`);
 } else if (help !== undefined) {
   process.stdout.write(help);

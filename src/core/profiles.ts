@@ -4,6 +4,7 @@
  * first-party permissions and roles; names are resolved against the tenant at plan time.
  */
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
+import { commonJsExports } from "../shared/common-js.js";
 import { InputError } from "../shared/errors.js";
 import { unsafeCharacter } from "../shared/input-text.js";
 import { didYouMean } from "../shared/text.js";
@@ -99,7 +100,7 @@ export async function loadProfileFile(path: string): Promise<Profile> {
   let raw: unknown;
   try {
     if (/\.json$/i.test(path)) raw = JSON.parse(text);
-    else raw = (await import("yaml")).parse(text);
+    else raw = commonJsExports(await import("yaml")).parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new InputError(`Profile file ${path} is not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${reason}`);

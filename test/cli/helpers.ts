@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { Sandbox } from "../../src/sandbox/server.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
-export const BIN = join(REPO, "dist", "src", "cli", "main.js");
+export const BIN = join(REPO, "dist", "cli", "entra-onboard.js");
 export const CERTS = join(REPO, "fixtures", "certs");
 
 export interface CliResult {
