@@ -71,19 +71,22 @@ export async function createSelfSignedCertificate(options: SelfSignedOptions): P
   if (options.notAfter.getTime() <= options.notBefore.getTime()) {
     throw new InputError("Certificate notAfter must be later than notBefore.");
   }
-  // Loaded lazily: @peculiar/x509 and its Reflect polyfill cost ~75 ms, and most runs never generate.
-  await import("reflect-metadata");
-  const x509 = commonJsExports(await import("@peculiar/x509"));
   const crypto = globalThis.crypto as webcrypto.Crypto;
-  x509.cryptoProvider.set(crypto);
-
   const algorithm: webcrypto.RsaHashedKeyGenParams = {
     name: "RSASSA-PKCS1-v1_5",
     modulusLength: options.keySizeBits,
     publicExponent: new Uint8Array([1, 0, 1]),
     hash: "SHA-256",
   };
-  const keys = (await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  // The key is made on libuv's thread pool (~100-300 ms for RSA-2048): start it first, so loading
+  // @peculiar/x509 on the main thread meanwhile costs no extra time.
+  const keyPair = crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]) as Promise<webcrypto.CryptoKeyPair>;
+  keyPair.catch(() => undefined);
+  // Loaded lazily: @peculiar/x509 and its Reflect polyfill cost ~75 ms, and most runs never generate.
+  await import("reflect-metadata");
+  const x509 = commonJsExports(await import("@peculiar/x509"));
+  x509.cryptoProvider.set(crypto);
+  const keys = await keyPair;
 
   const tls = options.profile === "tls";
   const extensions: Extension[] = [
