@@ -25,6 +25,25 @@ export interface SelfSignedOptions {
   profile?: "client" | "tls";
   /** Extra SAN entries for the "tls" profile (IPs or DNS names). */
   hosts?: string[];
+  /** A key pair already being made (startKeyPair) of keySizeBits; default: one made here. */
+  keyPair?: Promise<webcrypto.CryptoKeyPair> | undefined;
+}
+
+/**
+ * Starts making an RSA key pair for a certificate: on libuv's thread pool (~100-300 ms for
+ * RSA-2048), without loading @peculiar/x509, so a caller can start it early and overlap it.
+ */
+export function startKeyPair(keySizeBits: KeySizeBits): Promise<webcrypto.CryptoKeyPair> {
+  const algorithm: webcrypto.RsaHashedKeyGenParams = {
+    name: "RSASSA-PKCS1-v1_5",
+    modulusLength: keySizeBits,
+    publicExponent: new Uint8Array([1, 0, 1]),
+    hash: "SHA-256",
+  };
+  const keyPair = (globalThis.crypto as webcrypto.Crypto).subtle.generateKey(algorithm, true, ["sign", "verify"]) as Promise<webcrypto.CryptoKeyPair>;
+  // Awaited by whoever uses it; this only stops an unused key's failure from going unhandled.
+  keyPair.catch(() => undefined);
+  return keyPair;
 }
 
 /** A self-signed certificate for the app's keyCredential; the private key never leaves the caller. */
@@ -33,6 +52,8 @@ export async function generateCertificate(options: {
   keySizeBits: KeySizeBits;
   validityDays: number;
   now: Date;
+  /** A key pair of keySizeBits started earlier (startKeyPair). */
+  keyPair?: Promise<webcrypto.CryptoKeyPair> | undefined;
 }): Promise<GeneratedCertificate> {
   if (!Number.isFinite(options.validityDays) || options.validityDays <= 0) {
     throw new InputError(`Certificate validity must be a positive number of days, got ${options.validityDays}; pass e.g. 365.`);
@@ -43,6 +64,7 @@ export async function generateCertificate(options: {
     keySizeBits: options.keySizeBits,
     notBefore: new Date(now - SKEW_MS),
     notAfter: new Date(now + options.validityDays * DAY_MS),
+    keyPair: options.keyPair,
   });
 }
 
@@ -72,21 +94,15 @@ export async function createSelfSignedCertificate(options: SelfSignedOptions): P
     throw new InputError("Certificate notAfter must be later than notBefore.");
   }
   const crypto = globalThis.crypto as webcrypto.Crypto;
-  const algorithm: webcrypto.RsaHashedKeyGenParams = {
-    name: "RSASSA-PKCS1-v1_5",
-    modulusLength: options.keySizeBits,
-    publicExponent: new Uint8Array([1, 0, 1]),
-    hash: "SHA-256",
-  };
-  // The key is made on libuv's thread pool (~100-300 ms for RSA-2048): start it first, so loading
-  // @peculiar/x509 on the main thread meanwhile costs no extra time.
-  const keyPair = crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]) as Promise<webcrypto.CryptoKeyPair>;
-  keyPair.catch(() => undefined);
+  // The key first: made on the thread pool while @peculiar/x509 loads on the main thread.
+  const keyPair = options.keyPair ?? startKeyPair(options.keySizeBits);
   // Loaded lazily: @peculiar/x509 and its Reflect polyfill cost ~75 ms, and most runs never generate.
   await import("reflect-metadata");
   const x509 = commonJsExports(await import("@peculiar/x509"));
   x509.cryptoProvider.set(crypto);
   const keys = await keyPair;
+  const modulusLength = (keys.publicKey.algorithm as webcrypto.RsaHashedKeyAlgorithm).modulusLength;
+  if (modulusLength !== options.keySizeBits) throw new Error(`internal: a ${modulusLength}-bit key pair was given for a ${options.keySizeBits}-bit certificate`);
 
   const tls = options.profile === "tls";
   const extensions: Extension[] = [

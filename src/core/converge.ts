@@ -49,7 +49,7 @@ export async function converge(session: Session, prepared: Prepared, firstPlan: 
   let plan = firstPlan;
   let observed = firstObserved;
   for (let execution = 1; ; execution++) {
-    const outcome = await executePlan(plan, { graph: session.graph, clock: session.clock, desired: prepared.desired, observed, outDir: prepared.outDir, record: prepared.record, onEvent: options.onEvent });
+    const outcome = await executePlan(plan, { graph: session.graph, clock: session.clock, desired: prepared.desired, observed, outDir: prepared.outDir, record: prepared.record, spareKey: prepared.spareKey, onEvent: options.onEvent });
     results.push(...outcome.results);
     await rereadHeldCertificate(prepared);
     const hints = { appId: outcome.context.app?.appId, appObjectId: outcome.context.app?.id, servicePrincipalId: outcome.context.servicePrincipalId };

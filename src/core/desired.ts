@@ -15,6 +15,7 @@ import { resolveProfile, type Profile } from "./profiles.js";
 import { checkRecordBinding, hintsFrom, readConnectionRecord } from "./record.js";
 import { RunRecord } from "./run-record.js";
 import type { Session } from "./session.js";
+import type { SpareKey } from "./spare-key.js";
 import type { CertificateChoice, DesiredState, ExecutionEvent, HeldCertificate, ObserveHints, PlanMode } from "./types.js";
 import { legacyUniqueNameFor, uniqueNameFor } from "./unique-name.js";
 import { DEFAULT_APP_NAME, OWNER_TAG_PREFIX } from "./well-known.js";
@@ -57,6 +58,8 @@ export interface Prepared {
   hints: ObserveHints;
   /** connection.json's record: read here, kept up to date as apply goes (run-record.ts). */
   record: RunRecord;
+  /** apply: the key of the certificate a first onboarding will generate, started before the tenant is read. */
+  spareKey?: SpareKey | undefined;
 }
 
 /** Validates the options and reads the profile and certificate files: the desired state. */

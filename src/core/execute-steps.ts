@@ -11,6 +11,7 @@ import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } 
 import { pollUntil } from "./poll.js";
 import { reads, RESOURCE_SP_FIELDS, writes } from "./requests.js";
 import type { RunRecord } from "./run-record.js";
+import type { SpareKey } from "./spare-key.js";
 import type { Action, ActionResult, DesiredState, ResourceServicePrincipal } from "./types.js";
 
 type Of<K extends Action["kind"]> = Extract<Action, { kind: K }>;
@@ -40,6 +41,8 @@ export interface StepDeps {
   context: ExecutionContext;
   /** connection.json as apply keeps it (undefined for remove). */
   record?: RunRecord | undefined;
+  /** A key pair started early for the certificate a first onboarding generates (spare-key.ts). */
+  spareKey?: SpareKey | undefined;
 }
 
 function requireApp(deps: StepDeps): { id: string; appId: string; keyCredentials: Record<string, unknown>[] } {
@@ -176,7 +179,7 @@ export async function currentKeyCredentials(deps: Pick<StepDeps, "graph">, appId
 }
 
 /** The certificate an add-certificate action uploads: the user's file, the held one, or a new one. */
-export async function obtainCertificate(action: Of<"add-certificate">, deps: Pick<StepDeps, "clock" | "desired" | "outDir" | "record">): Promise<ObtainedCertificate> {
+export async function obtainCertificate(action: Of<"add-certificate">, deps: Pick<StepDeps, "clock" | "desired" | "outDir" | "record" | "spareKey">): Promise<ObtainedCertificate> {
   const now = new Date(deps.clock.now());
   const choice = deps.desired.certificate;
   if (action.source === "file" && choice.mode === "file") return { certificate: choice.certificate, files: { cerPath: choice.path } };
@@ -186,11 +189,13 @@ export async function obtainCertificate(action: Of<"add-certificate">, deps: Pic
     if (held) return { certificate: held, files: { cerPath: held.cerPath, keyPath: held.keyPath } };
   }
   const { generateCertificate } = await import("../cert/generate.js");
+  const keySizeBits = choice.mode === "generate" ? choice.keySizeBits : 2048;
   const generated = await generateCertificate({
     commonName: deps.desired.displayName,
-    keySizeBits: choice.mode === "generate" ? choice.keySizeBits : 2048,
+    keySizeBits,
     validityDays: choice.mode === "generate" ? choice.validityDays : 365,
     now,
+    keyPair: deps.spareKey?.take(keySizeBits),
   });
   // Recorded, then on disk, then uploaded: a crash in between leaves a held certificate that
   // connection.json vouches for, which the next run adds (an unrecorded key is never uploaded).

@@ -8,6 +8,7 @@ import type { Clock } from "../shared/clock.js";
 import { obtainCertificate, steps, type ExecutionContext, type StepDeps } from "./execute-steps.js";
 import { undoSteps } from "./execute-undo.js";
 import type { Intents, RunRecord } from "./run-record.js";
+import type { SpareKey } from "./spare-key.js";
 import type { Action, ActionResult, DesiredState, ExecutionEvent, ObservedState, Plan } from "./types.js";
 
 export type { ActionOutcome, ActionResult, ExecutionEvent } from "./types.js";
@@ -39,6 +40,8 @@ export interface ExecuteDeps {
   outDir: string;
   /** connection.json as apply keeps it: intents are written before each stage (apply only). */
   record?: RunRecord | undefined;
+  /** A key started before the tenant was read, for a certificate this plan generates (apply only). */
+  spareKey?: SpareKey | undefined;
   onEvent?: ((event: ExecutionEvent) => void) | undefined;
 }
 
@@ -57,7 +60,7 @@ export interface ExecutionOutcome {
 export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecutionOutcome> {
   const actions = plan.actions;
   const context = initialContext(plan, deps.observed);
-  const stepDeps: StepDeps = { graph: deps.graph, clock: deps.clock, desired: deps.desired, outDir: deps.outDir, context, record: deps.record };
+  const stepDeps: StepDeps = { graph: deps.graph, clock: deps.clock, desired: deps.desired, outDir: deps.outDir, context, record: deps.record, spareKey: deps.spareKey };
   if (context.app && deps.record) await deps.record.noteApp(context.app);
   const addCertificate = actions.find((a) => a.kind === "add-certificate");
   if (addCertificate?.kind === "add-certificate") {

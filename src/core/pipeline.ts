@@ -17,6 +17,7 @@ import { emptyManaged, type ConnectionFile } from "./record.js";
 import { inSync } from "./plan.js";
 import { preflightProblems } from "./preflight.js";
 import type { Session } from "./session.js";
+import { spareKeyFor } from "./spare-key.js";
 import type { ActionResult, Finding, ObservedState, Plan, PlanMode } from "./types.js";
 
 export { checkLocalInputs, desiredState, prepare } from "./desired.js";
@@ -61,11 +62,12 @@ interface Run {
  * Prepare, observe and plan; then `work`. apply and remove (`lock`) hold --out's lock from before
  * they read it until they are done, so two runs never interleave their files (out-lock.ts).
  */
-async function withRun<T>(session: Session, options: OnboardOptions, mode: PlanMode, lock: boolean, work: (run: Run) => Promise<T>): Promise<T> {
+async function withRun<T>(session: Session, options: OnboardOptions, mode: PlanMode, lock: boolean, work: (run: Run) => Promise<T>, beforeObserve?: (prepared: Prepared) => void): Promise<T> {
   const located = await locate(session, forMode(options, mode));
   const held = lock ? await lockOutDir(located.outDir, (message) => options.onEvent?.({ type: "warning", message })) : undefined;
   try {
     const prepared = await readLocalState(session, located, mode);
+    beforeObserve?.(prepared);
     options.onEvent?.({ type: "phase", message: `reading tenant ${session.tenantId}` });
     const { observed, plan } = await observeAndPlan(session, prepared, prepared.hints, mode);
     checkTenantDomain(options, observed);
@@ -109,6 +111,8 @@ export interface ApplyOptions extends OnboardOptions, ConvergeOptions {
 }
 
 export async function apply(session: Session, options: ApplyOptions = {}): Promise<ApplyResult> {
+  // A first onboarding's certificate key is made while the tenant is read (spare-key.ts).
+  const startKey = (prepared: Prepared) => (prepared.spareKey = spareKeyFor(prepared));
   return withRun(session, options, "apply", true, async ({ prepared, observed, plan }) => {
     refuseUnansweredQuestions(plan);
     let finalPlan = plan;
@@ -134,7 +138,7 @@ export async function apply(session: Session, options: ApplyOptions = {}): Promi
       connection: { ...connection, managed: record?.managed ?? emptyManaged(), connectionFile },
       warnings: [...finalPlan.warnings, ...finalPlan.findings.map((f: Finding) => f.message)],
     };
-  });
+  }, startKey);
 }
 
 export interface RemoveResult {

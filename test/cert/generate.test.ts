@@ -3,13 +3,22 @@ import { once } from "node:events";
 import { createServer, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { generateCertificate, generateTlsCertificate } from "../../src/cert/generate.js";
+import { generateCertificate, generateTlsCertificate, startKeyPair } from "../../src/cert/generate.js";
 import { InputError } from "../../src/shared/errors.js";
 
 const NOW = new Date("2026-01-15T12:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;
 
 describe("generateCertificate", () => {
+  it("uses a key pair started earlier (startKeyPair), and refuses one of another size", async () => {
+    const keyPair = startKeyPair(2048);
+    const cert = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: NOW, keyPair });
+    const spki = Buffer.from(await globalThis.crypto.subtle.exportKey("spki", (await keyPair).publicKey));
+    expect(new X509Certificate(cert.der).publicKey.export({ type: "spki", format: "der" }).equals(spki)).toBe(true);
+    expect(new X509Certificate(cert.der).checkPrivateKey(createPrivateKey(cert.privateKeyPem))).toBe(true);
+    await expect(generateCertificate({ commonName: "Xops-App", keySizeBits: 3072, validityDays: 365, now: NOW, keyPair: startKeyPair(2048) })).rejects.toThrow(/2048-bit key pair was given for a 3072-bit certificate/);
+  });
+
   it("round-trips through node:crypto: thumbprints, subject, validity, key pair", async () => {
     const cert = await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: NOW });
     const x509 = new X509Certificate(cert.der);
