@@ -14,7 +14,7 @@ import { isProfilePath } from "../core/profiles.js";
 import type { DesiredState } from "../core/types.js";
 import { AppError, InputError } from "../shared/errors.js";
 import { didYouMean, isGuid } from "../shared/text.js";
-import { parseCsv } from "./csv.js";
+import { csvLine, parseCsv } from "./csv.js";
 
 /** Beyond these a file is a mistake (or an attack), not a fleet: 10,000 tenants fit in well under 4 MiB. */
 export const MAX_TENANTS_FILE_BYTES = 4 * 1024 * 1024;
@@ -184,4 +184,9 @@ async function checkRows(raw: RawRow[], baseDir: string, defaults: FleetDefaults
 /** A DNS name with at least two labels (contoso.onmicrosoft.com, contoso.com). */
 function isDomain(value: string): boolean {
   return value.length <= 253 && /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i.test(value);
+}
+
+/** A tenants file (CSV) for these tenants, e.g. the sandbox's customers. */
+export function formatTenantsFile(tenants: readonly { tenant: string; friendlyName?: string }[]): string {
+  return [csvLine(["tenant", "friendlyName"]), ...tenants.map((t) => csvLine([t.tenant, t.friendlyName ?? ""]))].join("");
 }
