@@ -84,7 +84,7 @@ function columnKey(header: string): TenantKey | undefined {
 }
 
 function unknownColumn(header: string): string {
-  return `unknown column '${header}' (columns: ${TENANT_KEYS.join(", ")})${didYouMean(header, [...TENANT_KEYS])}`;
+  return `unknown column '${header}' (columns: ${TENANT_KEYS.join(", ")})${didYouMean(header, [...TENANT_KEYS]).replace(/\.$/, "")}`;
 }
 
 function csvRows(text: string, path: string): RawRow[] {

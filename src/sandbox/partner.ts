@@ -107,6 +107,11 @@ export class PartnerDirectory {
     return [...this.relationships.values()].map((r) => ({ ...r, roles: [...r.roles] }));
   }
 
+  /** Establishes (or replaces) a relationship: the customer approved the partner's request. */
+  establish(relationship: DelegatedAdminRelationship): void {
+    this.relationships.set(relationship.customerTenantId.toLowerCase(), { ...relationship, roles: [...relationship.roles] });
+  }
+
   /** Ends (removes) the relationship with a customer: the next token request there is refused. */
   terminate(customerTenantId: string): boolean {
     return this.relationships.delete(customerTenantId.toLowerCase());
