@@ -59,8 +59,7 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   const previous = options.onlyFailed ? await readReport(outDir) : undefined;
   if (options.onlyFailed && !previous) throw new InputError(`--only-failed needs the report of an earlier bulk apply in ${outDir}; none is there.`);
-  const before = new Map((previous?.tenants ?? []).map((t) => [t.tenant.toLowerCase(), t]));
-  const results: TenantResult[] = fleet.rows.map((row) => before.get(row.tenant.toLowerCase()) ?? notStarted(row, command));
+  const results: TenantResult[] = fleet.rows.map((row) => ({ ...(lastResult(previous, row) ?? notStarted(row, command)), line: row.line }));
   const selected = fleet.rows.filter((_, i) => !options.onlyFailed || results[i]?.status !== "succeeded");
   for (const row of selected) results[fleet.rows.indexOf(row)] = notStarted(row, command);
 
@@ -122,6 +121,12 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
     connectionsFile: writer ? join(outDir, "connections.csv") : undefined,
     report,
   };
+}
+
+/** The last report's entry for a row: the same tenant as written, or the same tenant by id or initial domain. */
+function lastResult(previous: BulkReport | undefined, row: TenantRow): TenantResult | undefined {
+  const wanted = row.tenant.toLowerCase();
+  return previous?.tenants.find((t) => [t.tenant, t.tenantId, t.connection?.organization].some((name) => name?.toLowerCase() === wanted));
 }
 
 function abandoned(signal: AbortSignal | undefined): Promise<"abandoned"> {
