@@ -127,7 +127,8 @@ export async function signInFleet(options: FleetSignInOptions): Promise<FleetSig
           token = await credential.getToken(scopes);
         } catch (error) {
           const reason = refusal ?? firstLine(error instanceof Error ? error.message : String(error));
-          throw new AppError(`Entra refused a token for tenant ${customer} to ${record.username}: ${reason}`, { cause: error });
+          // The tenant is the caller's context and Entra's text names the account: the code comes first.
+          throw new AppError(`Entra refused the sign-in: ${reason}`, { cause: error });
         }
         return token.token;
       },

@@ -40,6 +40,14 @@ export function expectConverged(sandbox: Sandbox, tenantId: string, name = "Xops
   return app?.appId ?? "";
 }
 
+/** expectConverged as a yes/no, for "which tenants had finished when the run was killed". */
+export function isConverged(sandbox: Sandbox, tenantId: string, name = "Xops-App"): boolean {
+  const tenant = sandbox.fake.tenant(tenantId);
+  const apps = tenant.applications().filter((a) => a.displayName === name);
+  const sp = tenant.servicePrincipals().find((s) => s.appId === apps[0]?.appId);
+  return apps.length === 1 && sp !== undefined && tenant.appRoleAssignmentsFor(sp.id).length === 2 && tenant.roleAssignmentsFor(sp.id).length === 1;
+}
+
 export function appCount(sandbox: Sandbox, tenantId: string, name = "Xops-App"): number {
   return sandbox.fake.tenant(tenantId).applications().filter((a) => a.displayName === name).length;
 }

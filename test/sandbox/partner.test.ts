@@ -58,7 +58,7 @@ describe("one partner sign-in reaches the customers through GDAP", () => {
   it("a customer without one refuses with Entra's AADSTS50020, naming the account, its identity provider and the tenant", async () => {
     const c = customer(1);
     const refused = await fleet.tenant(c.id).getToken().then(() => "issued", (e: unknown) => (e as Error).message);
-    expect(refused).toMatch(/^Entra refused a token for tenant .*: AADSTS50020: User account 'admin@sandboxpartner\.onmicrosoft\.com' from identity provider 'https:\/\/sts\.windows\.net\/[0-9a-f-]+\/' does not exist in tenant 'Sandbox 2' and cannot access the application '14d82eec-[^']+'\(Microsoft Graph Command Line Tools\) in that tenant\./);
+    expect(refused).toMatch(/^Entra refused the sign-in: AADSTS50020: User account 'admin@sandboxpartner\.onmicrosoft\.com' from identity provider 'https:\/\/sts\.windows\.net\/[0-9a-f-]+\/' does not exist in tenant 'Sandbox 2' and cannot access the application '14d82eec-[^']+'\(Microsoft Graph Command Line Tools\) in that tenant\./);
     expect(refused).not.toMatch(/Trace ID|Correlation ID/);
   });
 
