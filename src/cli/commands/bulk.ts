@@ -6,7 +6,7 @@
  * the ones in flight. Exit 0 all succeeded (status: in sync), 1 some failed, 2 bad input, 3 changes
  * (plan with --detailed-exitcode) or drift (status).
  */
-import type { CommandModule } from "yargs";
+import type { CommandModule, InferredOptionTypes } from "yargs";
 import type { BulkEvent } from "../../bulk/types.js";
 import { ExitCode, InputError } from "../../shared/errors.js";
 import type { CliContext } from "../context.js";
@@ -46,17 +46,22 @@ export const bulkOptions = {
   "log-format": outputOptions["log-format"],
 } as const;
 
-export type BulkArgs = ArgsOf<typeof bulkOptions> & { action: (typeof BULK_ACTIONS)[number]; file: string | undefined };
+interface BulkPositionals {
+  action: (typeof BULK_ACTIONS)[number];
+  file: string | undefined;
+}
 
-export function bulkCommand(ctx: CliContext): CommandModule<object, BulkArgs> {
+export type BulkArgs = ArgsOf<typeof bulkOptions> & BulkPositionals;
+
+export function bulkCommand(ctx: CliContext): CommandModule<object, InferredOptionTypes<typeof bulkOptions> & BulkPositionals> {
   return {
     command: "bulk <action> [file]",
     describe: "Run plan, apply or status for every tenant in a tenants file (CSV or YAML): one sign-in through GDAP, a report, resumable",
     builder: (y) =>
       y
-        .positional("action", { choices: BULK_ACTIONS, describe: "plan (read only), apply, or status (drift check)" })
+        .positional("action", { choices: BULK_ACTIONS, demandOption: true, describe: "plan (read only), apply, or status (drift check)" })
         .positional("file", { type: "string", describe: "Tenants file: CSV with a header row, or YAML; columns tenant (required), friendlyName, profile, name, certificate" })
-        .options(bulkOptions) as never,
+        .options(bulkOptions),
     handler: async (args) => {
       ctx.exitCode = await runBulk(args, ctx);
     },
