@@ -61,8 +61,9 @@ export async function signInFleet(options: FleetSignInOptions): Promise<FleetSig
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const scopes = DELEGATED_SCOPES.map((s) => `${GRAPH_RESOURCE}/${s}`);
   const partnerTenant = options.partnerTenant ?? "organizations";
-  // One keep-alive connection pool for every customer credential instead of one per credential.
-  const agent: Agent | undefined = options.ca ? new (await import("node:https")).Agent({ ca: options.ca, keepAlive: true }) : undefined;
+  // One keep-alive connection pool for every customer credential instead of one per credential
+  // (idle sockets closed before the server's keep-alive timeout, as in graph/https-fetch.ts).
+  const agent: Agent | undefined = options.ca ? new (await import("node:https")).Agent({ ca: options.ca, keepAlive: true, timeout: 4_000 }) : undefined;
   const common = {
     clientId,
     ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}),

@@ -10,9 +10,10 @@
  */
 import { join, resolve } from "node:path";
 import { apply, plan, status, type PipelineEvent } from "../core/pipeline.js";
-import type { Action, ActionResult } from "../core/types.js";
+import type { Action, ActionResult, CertificateGenerator } from "../core/types.js";
 import { AppError, InputError } from "../shared/errors.js";
 import type { FleetConnection } from "./connect-fleet.js";
+import { limitedGenerator } from "./key-generation.js";
 import { runQueue } from "./queue.js";
 import { BULK_SCHEMA, readReport, ReportWriter, summarize, type BulkReport } from "./report.js";
 import type { Fleet, TenantRow } from "./tenants-file.js";
@@ -85,12 +86,14 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
   emit({ type: "run-started", command, source: fleet.source, total: fleet.rows.length, selected: selected.length, concurrency });
   writer?.touch();
 
+  const { generateCertificate } = await import("../cert/generate.js");
+  const generator = limitedGenerator(generateCertificate);
   const claimed = new Map<string, TenantRow>();
   const inFlight = new Set<TenantRow>();
   const work = async (row: TenantRow) => {
     inFlight.add(row);
     emit({ type: "tenant-started", line: row.line, tenant: row.tenant });
-    const result = await runTenant(row, command, outDir, options.connection, claimed, (event) => emit({ type: "tenant-progress", line: row.line, tenant: row.tenant, event }));
+    const result = await runTenant(withGenerator(row, generator), command, outDir, options.connection, claimed, (event) => emit({ type: "tenant-progress", line: row.line, tenant: row.tenant, event }));
     inFlight.delete(row);
     // An abandoned tenant stays "interrupted" even if it finishes later.
     if (!(options.abandon?.aborted)) {
@@ -135,6 +138,12 @@ function abandoned(signal: AbortSignal | undefined): Promise<"abandoned"> {
     if (signal.aborted) resolve("abandoned");
     else signal.addEventListener("abort", () => resolve("abandoned"), { once: true });
   });
+}
+
+/** The row with the fleet's shared key generator (one key per core at a time). */
+function withGenerator(row: TenantRow, generator: CertificateGenerator): TenantRow {
+  const choice = row.desired.certificate;
+  return choice.mode === "generate" ? { ...row, desired: { ...row.desired, certificate: { ...choice, generator } } } : row;
 }
 
 function notStarted(row: TenantRow, command: BulkCommand): TenantResult {
