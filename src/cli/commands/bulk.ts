@@ -161,7 +161,9 @@ async function execute(
     await ctx.waitForInterrupt();
     if (running) abandon.abort();
   });
+  const trim = (await import("../heap-trim.js")).heapTrimmer(64);
   const onEvent = (event: BulkEvent) => {
+    if (event.type === "tenant-finished") trim();
     progress.onEvent(event);
     if (args.ndjson) ctx.stdout(`${JSON.stringify(eventJson(event))}\n`);
   };
