@@ -42,9 +42,21 @@ interface RunFigures {
   ratio: number;
   graphFloorS: number;
   keyFloorS: number;
+  cliCpuS: number;
+  benchCpuS: number;
   cliPeakMB: number;
   benchPeakMB: number;
   treePeakMB: number;
+}
+
+/** utime + stime of a process in seconds (clock ticks of 10 ms, /proc/<pid>/stat fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function rssKb(pid: number | "self"): number {
@@ -97,12 +109,15 @@ async function runOnce(name: string, options: Required<BulkBenchOptions>, sandbo
   let cliPeak = 0;
   let benchPeak = 0;
   let treePeak = 0;
+  let cliCpu = 0;
+  const benchCpuBefore = process.cpuUsage();
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-20_000)));
   const sampler = setInterval(() => {
     const cli = child.pid ? rssKb(child.pid) : 0;
+    if (child.pid) cliCpu = Math.max(cliCpu, cpuSeconds(child.pid));
     const self = rssKb("self");
     cliPeak = Math.max(cliPeak, cli);
     benchPeak = Math.max(benchPeak, self);
@@ -111,6 +126,7 @@ async function runOnce(name: string, options: Required<BulkBenchOptions>, sandbo
   const exit = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   const wallMs = performance.now() - started;
   clearInterval(sampler);
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   if (exit !== 0) console.error(`${name}: exit ${exit}\n${stderr.slice(-3000)}`);
   const report = JSON.parse(await readFile(join(out, "bulk-report.json"), "utf8")) as { summary: { succeeded: number } };
   const n = options.tenants;
@@ -126,6 +142,8 @@ async function runOnce(name: string, options: Required<BulkBenchOptions>, sandbo
     ratio: round(wallMs / floorMs),
     graphFloorS: round(graphFloorMs / 1000),
     keyFloorS: round(keyFloorMs / 1000),
+    cliCpuS: round(cliCpu),
+    benchCpuS: round((benchCpu.user + benchCpu.system) / 1e6),
     cliPeakMB: Math.round(cliPeak / 1024),
     benchPeakMB: Math.round(benchPeak / 1024),
     treePeakMB: Math.round(treePeak / 1024),
@@ -157,6 +175,6 @@ export async function benchBulk(input: BulkBenchOptions): Promise<void> {
   }
   console.log(`\nbulk apply: ${n} sandbox tenants (GDAP, one sign-in), ${options.latencyMs} ms per Graph request, concurrency ${options.concurrency}, ${availableParallelism()} cores.`);
   console.log(`t_key = ${round(tKeyMs)} ms (mean of ${KEY_SAMPLES} RSA-2048 certificates generated one at a time); depth = ${DEPTH}; floor = max(ceil(N/c) × depth × latency, N × t_key / cores).`);
-  console.log("Peak memory: VmRSS sampled every 50 ms; tree = CLI child + this process (which serves the 1,000 simulated tenants).");
+  console.log(`Peak memory: VmRSS sampled every ${SAMPLE_MS} ms; tree = CLI child + this process (which serves the ${n} simulated tenants). CPU: user + system seconds of each (the CLI's as last sampled).`);
   console.table(rows);
 }

@@ -1,7 +1,6 @@
 /**
  * bulk-report.json and connections.csv in --out, written as the run goes: after tenants finish (at
- * most a few times a second, so 1,000 tenants do not mean 1,000 rewrites of a growing file) and at
- * the end. Each write goes to a temporary file that is renamed over the old one, so a reader (or a
+ * most once a second, so 1,000 tenants do not mean 1,000 rewrites of a growing file) and at the end. Each write goes to a temporary file that is renamed over the old one, so a reader (or a
  * `kill -9`) only ever sees a whole file. Neither file holds a key or a token.
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
@@ -17,7 +16,7 @@ export const BULK_SCHEMA = "entra-onboard/bulk/v1";
 /** Column names of the platform's "Link a new Microsoft Account" form, in its order. */
 export const CONNECTION_COLUMNS = ["Friendly name", "Tenant ID", "Application ID", "Organisation name", "Certificate file", "Thumbprint"] as const;
 
-const MIN_INTERVAL_MS = 250;
+const MIN_INTERVAL_MS = 1_000;
 
 export interface BulkReport {
   schema: typeof BULK_SCHEMA;
