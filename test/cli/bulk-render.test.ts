@@ -3,7 +3,7 @@
  * printed above it), one log line per tenant otherwise, and the result table.
  */
 import { describe, expect, it } from "vitest";
-import { BULK_SCHEMA } from "../../src/bulk/report.js";
+import { BULK_SCHEMA, type BulkReport } from "../../src/bulk/report.js";
 import type { BulkResult } from "../../src/bulk/run.js";
 import type { BulkEvent, TenantResult } from "../../src/bulk/types.js";
 import { renderBulk } from "../../src/cli/render/bulk.js";
@@ -68,7 +68,7 @@ describe("the result table", () => {
   it("one row per tenant, long errors cut in the table and given whole below it", () => {
     const summary = { total: 3, succeeded: 1, failed: 1, interrupted: 0, notStarted: 1, changed: 1 };
     const tenants = [ok, refused, result("c.onmicrosoft.com", { line: 4, status: "not-started", changed: null })];
-    const report = { schema: BULK_SCHEMA, command: "apply" as const, simulated: false, source: "fleet.csv", outDir: "/out", startedAt: "", updatedAt: "", finished: true, interrupted: true, summary, tenants };
+    const report: BulkReport = { schema: BULK_SCHEMA, command: "apply" as const, simulated: false, source: "fleet.csv", outDir: "/out", startedAt: "", updatedAt: "", finished: true, interrupted: true, summary, tenants };
     const fleet: BulkResult = { command: "apply", summary, tenants, interrupted: true, reportFile: "/out/bulk-report.json", connectionsFile: "/out/connections.csv", report };
     const text = renderBulk(fleet, plain, false);
     const rows = text.split("\n");
