@@ -60,9 +60,12 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   const previous = options.onlyFailed ? await readReport(outDir) : undefined;
   if (options.onlyFailed && !previous) throw new InputError(`--only-failed needs the report of an earlier bulk apply in ${outDir}; none is there.`);
-  const results: TenantResult[] = fleet.rows.map((row) => ({ ...(lastResult(previous, row) ?? notStarted(row, command)), line: row.line }));
+  const last = lastResults(previous);
+  const results: TenantResult[] = fleet.rows.map((row) => ({ ...(last(row) ?? notStarted(row, command)), line: row.line }));
+  const position = new Map(fleet.rows.map((row, i) => [row, i]));
+  const at = (row: TenantRow) => position.get(row) ?? -1;
   const selected = fleet.rows.filter((_, i) => !options.onlyFailed || results[i]?.status !== "succeeded");
-  for (const row of selected) results[fleet.rows.indexOf(row)] = notStarted(row, command);
+  for (const row of selected) results[at(row)] = notStarted(row, command);
 
   const startedAt = new Date().toISOString();
   let interrupted = false;
@@ -97,7 +100,7 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
     inFlight.delete(row);
     // An abandoned tenant stays "interrupted" even if it finishes later.
     if (!(options.abandon?.aborted)) {
-      results[fleet.rows.indexOf(row)] = result;
+      results[at(row)] = result;
       emit({ type: "tenant-finished", result });
       writer?.touch();
     }
@@ -106,8 +109,8 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
   const outcome = await Promise.race([queue, abandoned(options.abandon)]);
   if (outcome === "abandoned" || outcome.notStarted.length > 0) {
     interrupted = true;
-    const notStartedRows = outcome === "abandoned" ? selected.filter((r) => results[fleet.rows.indexOf(r)]?.status === "not-started" && !inFlight.has(r)) : outcome.notStarted;
-    for (const row of inFlight) results[fleet.rows.indexOf(row)] = { ...notStarted(row, command), status: "interrupted", error: "the run was abandoned while this tenant was in progress; run again to finish it" };
+    const notStartedRows = outcome === "abandoned" ? selected.filter((r) => results[at(r)]?.status === "not-started" && !inFlight.has(r)) : outcome.notStarted;
+    for (const row of inFlight) results[at(row)] = { ...notStarted(row, command), status: "interrupted", error: "the run was abandoned while this tenant was in progress; run again to finish it" };
     emit({ type: "interrupted", reason: outcome === "abandoned" ? "abandon" : "stop", inFlight: [...inFlight].map((r) => r.tenant), notStarted: notStartedRows.map((r) => r.tenant) });
   }
   finished = true;
@@ -126,10 +129,13 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
   };
 }
 
-/** The last report's entry for a row: the same tenant as written, or the same tenant by id or initial domain. */
-function lastResult(previous: BulkReport | undefined, row: TenantRow): TenantResult | undefined {
-  const wanted = row.tenant.toLowerCase();
-  return previous?.tenants.find((t) => [t.tenant, t.tenantId, t.connection?.organization].some((name) => name?.toLowerCase() === wanted));
+/** Finds a row's entry in the last report: the same tenant as written, or the same tenant by id or initial domain. */
+function lastResults(previous: BulkReport | undefined): (row: TenantRow) => TenantResult | undefined {
+  const byName = new Map<string, TenantResult>();
+  for (const t of previous?.tenants ?? []) {
+    for (const name of [t.tenant, t.tenantId, t.connection?.organization]) if (name && !byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), t);
+  }
+  return (row) => byName.get(row.tenant.toLowerCase());
 }
 
 function abandoned(signal: AbortSignal | undefined): Promise<"abandoned"> {
