@@ -6,15 +6,17 @@
  * RFC 8628 §3.4: the device access token request carries only grant_type, device_code and client_id;
  * the scope is the one given at the device authorization request (§3.1), remembered with the code.
  * A token request that repeats a scope may narrow it, never widen it (RFC 6749 §6 for refresh).
+ * A refresh token redeemed at another tenant's token endpoint works only for a partner's admin with
+ * a GDAP relationship there (partner.ts); the token then describes that admin in that tenant.
  */
 import { randomBytes } from "node:crypto";
 import { fail } from "./aadsts.js";
-import { firstPartyClient, type ConsentStore } from "./consent.js";
+import type { ConsentStore } from "./consent.js";
 import type { DirectoryTenant } from "./directory.js";
 import { adminRolesText, sandboxAdmin, type SandboxUser } from "./identities.js";
 import type { JsonObject } from "./jwt.js";
 import { DEFAULT_SCOPE, OIDC_SCOPES, parseScopes, resourceAsScope, type ResourceCatalogue, type ScopeRequest } from "./resources.js";
-import type { PartnerDirectory } from "./partner.js";
+import { partnerAdminIn, type PartnerDirectory } from "./partner.js";
 import type { SandboxSigner } from "./signer.js";
 import { delegatedTokenResponse, newOpaqueToken } from "./tokens.js";
 
@@ -129,19 +131,10 @@ export class DelegatedSessions {
     return this.tokens(tenant, clientId, request, scopes, version, undefined, ctx, user);
   }
 
-  /**
-   * A user of one tenant asking for a token in another: a partner's admin with an active GDAP relationship
-   * gets the relationship's roles there; anyone else does not exist in that tenant (AADSTS50020).
-   */
+  /** A user of one tenant asking for a token in another (see partner.ts). */
   private crossTenantUser(state: RefreshState, tenant: DirectoryTenant, ctx: DelegatedContext): CrossTenantUser {
     const home = ctx.tenantById(state.tenantId) ?? fail(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
-    const admin = sandboxAdmin(home, ctx.adminLacksPrivilegedRoleAdmin);
-    const relationship = ctx.partner?.tenant.id === home.id ? ctx.partner.relationshipWith(tenant.id, ctx.nowMs) : undefined;
-    if (!relationship) {
-      const client = firstPartyClient(state.clientId);
-      fail(400, "invalid_grant", 50020, `User account '${admin.upn}' from identity provider 'https://sts.windows.net/${home.id}/' does not exist in tenant '${tenant.displayName}' and cannot access the application '${state.clientId}'(${client?.displayName ?? state.clientId}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Microsoft Entra user account.`);
-    }
-    return { home, user: { ...admin, wids: [...relationship.roles] } };
+    return { home, user: partnerAdminIn(tenant, { home, clientId: state.clientId, partner: ctx.partner, lacksPrivilegedRoleAdmin: ctx.adminLacksPrivilegedRoleAdmin, nowMs: ctx.nowMs }) };
   }
 
   /** Tokens for an approved interactive sign-in; the token request may narrow the approved scope. */

@@ -10,8 +10,11 @@
  * the partner's admin, so the admin holds every role of every active relationship, in that customer
  * only. With no active relationship the customer tenant does not know the partner's admin at all.
  */
-import { stableUuid } from "./identities.js";
 import type { SeedTenant } from "../fake/types.js";
+import { fail } from "./aadsts.js";
+import { firstPartyClient } from "./consent.js";
+import type { DirectoryTenant } from "./directory.js";
+import { sandboxAdmin, stableUuid, type SandboxUser } from "./identities.js";
 
 /** Role template ids ("Microsoft Entra built-in roles"). */
 const ROLE = {
@@ -116,4 +119,22 @@ export class PartnerDirectory {
   terminate(customerTenantId: string): boolean {
     return this.relationships.delete(customerTenantId.toLowerCase());
   }
+}
+
+/**
+ * The admin of `home` asking for a token in `tenant` (a refresh token redeemed at another tenant's
+ * token endpoint): the partner's admin, with an active relationship, gets the relationship's roles
+ * there; anyone else does not exist in that tenant, and Entra answers AADSTS50020.
+ */
+export function partnerAdminIn(
+  tenant: DirectoryTenant,
+  from: { home: DirectoryTenant; clientId: string; partner: PartnerDirectory | undefined; lacksPrivilegedRoleAdmin: boolean; nowMs: number },
+): SandboxUser {
+  const admin = sandboxAdmin(from.home, from.lacksPrivilegedRoleAdmin);
+  const relationship = from.partner?.tenant.id === from.home.id ? from.partner.relationshipWith(tenant.id, from.nowMs) : undefined;
+  if (!relationship) {
+    const client = firstPartyClient(from.clientId)?.displayName ?? from.clientId;
+    fail(400, "invalid_grant", 50020, `User account '${admin.upn}' from identity provider 'https://sts.windows.net/${from.home.id}/' does not exist in tenant '${tenant.displayName}' and cannot access the application '${from.clientId}'(${client}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Microsoft Entra user account.`);
+  }
+  return { ...admin, wids: [...relationship.roles] };
 }
