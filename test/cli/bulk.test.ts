@@ -135,6 +135,19 @@ describe("bulk apply over a fleet where two customers refuse", () => {
   });
 });
 
+describe("the partner's sign-in is kept between runs", () => {
+  it("the second run reaches every customer without a device code (token cache on)", async () => {
+    const cached = [...(await sandboxArgs(sandbox, cli.cwd)), "--log-format", "json"];
+    const first = await cli.run(["bulk", "plan", good, "--out", out(), ...cached]);
+    const second = await cli.run(["bulk", "plan", good, "--out", out(), ...cached]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(first.stderr.match(/enter the code/g)).toHaveLength(1);
+    expect(second.stderr).not.toContain("enter the code");
+    expect(second.stderr).toMatch(/token cache: plain file .*reused the sign-in of admin@sandboxpartner\.onmicrosoft\.com/);
+    expect(second.stdout.match(/ no changes$/gm)).toHaveLength(3);
+  });
+});
+
 describe("bad input: exit 2, one error line, no sign-in and no request", () => {
   it("invalid rows of every kind, and bad options", async () => {
     const bad = await tenantsFile(cli.cwd, "bad.csv", "tenant,friendlyName,profile,name,certificate", [
