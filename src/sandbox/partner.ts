@@ -28,7 +28,7 @@ export const DEFAULT_RELATIONSHIP_ROLES: readonly string[] = [ROLE.privilegedRol
 /** A relationship that lets the admin create the app but not consent or assign roles: preflight refuses. */
 export const WEAK_RELATIONSHIP_ROLES: readonly string[] = [ROLE.cloudApplicationAdministrator];
 
-/** Relationship lifetime; GDAP allows up to two years ("GDAP relationship duration"). */
+/** Relationship lifetime: the longest `duration` Graph's "delegatedAdminRelationship resource type" allows (P2Y). */
 const RELATIONSHIP_DAYS = 730;
 
 export interface PartnerOptions {
@@ -73,7 +73,8 @@ export function buildRelationships(customers: readonly { id: string; displayName
       ? []
       : [{
           id: `${stableUuid(`relationship:${customer.id}`)}-${stableUuid(`relationship-request:${customer.id}`)}`,
-          displayName: `Sandbox Partner - ${customer.displayName}`,
+          // Unique per partner, at most 50 characters (delegatedAdminRelationship's displayName).
+          displayName: `Sandbox Partner - ${customer.displayName}`.slice(0, 50),
           customerTenantId: customer.id,
           status: "active" as const,
           roles: [...(weak.has(i + 1) ? WEAK_RELATIONSHIP_ROLES : (options.roles ?? DEFAULT_RELATIONSHIP_ROLES))],
