@@ -2,17 +2,20 @@
  * `npm run bench`: what an onboarding costs. Runs the real CLI as a child process against a sandbox
  * started here with 100 ms latency per Graph request (sign-in is the real device-code flow), and
  * prints Graph requests, writes, round trips, sequential depth and wall time for a fresh apply and a
- * no-op re-run; then the start-up cost of `--version` / `--help` against a bare `node -e 0`.
+ * no-op re-run; then the start-up cost of `--version` / `--help` against a bare `node -e 0`; then the
+ * `bulk` scenario (scripts/bench-bulk.ts): 1,000 tenants, once with generated keys, once with given
+ * certificates. `npm run bench -- single` or `npm run bench -- bulk` runs one part only.
  * A measurement, not a test: nothing here fails on a threshold.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import type { RequestStats } from "../src/fake/types.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
+import { benchBulk } from "./bench-bulk.js";
 
 const LATENCY_MS = 100;
 const STARTUP_RUNS = 15;
@@ -118,8 +121,23 @@ function startup(cwd: string): void {
 }
 
 async function main(): Promise<void> {
-  console.log(`entra-onboard bench · Node ${process.version} · ${availableParallelism()} CPU(s) (${cpus()[0]?.model ?? "unknown"}) · ${process.platform}/${process.arch}`);
+  const part = process.argv[2] ?? "all";
+  if (!["all", "single", "bulk"].includes(part)) throw new Error(`usage: bench [all|single|bulk], got ${part}`);
+  console.log(`entra-onboard bench · Node ${process.version} · ${availableParallelism()} CPU(s) (${cpus()[0]?.model ?? "unknown"}) · ${process.platform}/${process.arch} · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const cwd = await mkdtemp(join(tmpdir(), "eo-bench-"));
+  try {
+    if (part !== "bulk") await single(cwd);
+    if (part !== "single") {
+      const tenants = Number(process.env.BENCH_BULK_TENANTS ?? 1000);
+      await benchBulk({ bin: BIN, cwd, env: childEnv(cwd), tenants });
+    }
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+}
+
+async function single(cwd: string): Promise<void> {
   const sandbox = await startSandbox({ faults: { latencyMs: LATENCY_MS } });
   try {
     const caFile = join(cwd, "sandbox-ca.pem");
@@ -138,7 +156,6 @@ async function main(): Promise<void> {
     await sandbox.close();
   }
   startup(cwd);
-  await rm(cwd, { recursive: true, force: true });
 }
 
 await main();

@@ -24,19 +24,37 @@ export interface InteractiveSignInOptions {
   onDeviceCode?: ((message: string) => void) | undefined;
   onTokenCache?: ((status: TokenCacheStatus) => void) | undefined;
   onCacheNote?: ((note: string) => void) | undefined;
+  /** Keep the MSAL cache's contents in memory too (a fleet sign-in hands them to each customer tenant's credential). */
+  keepCacheContents?: boolean | undefined;
+}
+
+/** A browser or device-code sign-in: its token source, and what a fleet sign-in builds on. */
+export interface InteractiveSignIn {
+  getToken: () => Promise<string>;
+  /** The serialized AuthenticationRecord of the signed-in account (no token), once known. */
+  record: () => string | undefined;
+  /** The MSAL cache as last written (with `keepCacheContents`); holds tokens, never log it. */
+  cacheContents: () => string | undefined;
 }
 
 export async function interactiveTokenSource(options: InteractiveSignInOptions): Promise<() => Promise<string>> {
+  return (await interactiveSignIn(options)).getToken;
+}
+
+export async function interactiveSignIn(options: InteractiveSignInOptions): Promise<InteractiveSignIn> {
   const identity = await import("@azure/identity");
   const cache = await openCache(options);
   const key: RecordKey = { authorityHost: options.authorityHost ?? DEFAULT_AUTHORITY_HOST, tenant: options.tenantId, clientId: options.clientId };
   const saved = await cache?.find(key);
   let account = saved?.username;
+  let record = saved?.record;
+  const memory = options.keepCacheContents ? new (await import("./memory-cache.js")).MemoryTokenCache(cache?.plugin) : undefined;
+  const persistence = memory ? (await import("./identity-cache-plugin.js")).persistenceOptions(memory) : cache?.persistence;
   const shared = {
     ...options.credentialOptions,
     disableAutomaticAuthentication: true,
     ...(saved ? { authenticationRecord: identity.deserializeAuthenticationRecord(saved.record) } : {}),
-    ...(cache ? { tokenCachePersistenceOptions: cache.persistence } : {}),
+    ...(persistence ? { tokenCachePersistenceOptions: persistence } : {}),
   };
   const credential: TokenCredential & { authenticate(scopes: string[]): Promise<AuthenticationRecord | undefined> } =
     options.method === "browser"
@@ -54,11 +72,12 @@ export async function interactiveTokenSource(options: InteractiveSignInOptions):
   const signInInteractively = (): Promise<void> =>
     (pending ??= (async () => {
       try {
-        const record = await credential.authenticate(options.scopes);
+        const signedIn = await credential.authenticate(options.scopes);
         interactive = true;
-        if (record) {
-          account = record.username;
-          await cache?.save(key, identity.serializeAuthenticationRecord(record));
+        if (signedIn) {
+          account = signedIn.username;
+          record = identity.serializeAuthenticationRecord(signedIn);
+          await cache?.save(key, record);
         }
       } finally {
         pending = undefined;
@@ -66,7 +85,7 @@ export async function interactiveTokenSource(options: InteractiveSignInOptions):
     })());
 
   let reported = false;
-  return async () => {
+  const getToken = async () => {
     let token = await silently(credential, options.scopes);
     if (!token) {
       await signInInteractively();
@@ -80,6 +99,7 @@ export async function interactiveTokenSource(options: InteractiveSignInOptions):
     }
     return token.token;
   };
+  return { getToken, record: () => record, cacheContents: () => memory?.contents() };
 }
 
 async function openCache(options: InteractiveSignInOptions): Promise<SignInCache | undefined> {

@@ -9,7 +9,7 @@ import { persistenceOptions } from "./identity-cache-plugin.js";
 import { osKeyStore, type KeyStore } from "./keyring.js";
 import { ensurePrivateDirectory } from "./private-files.js";
 import { findRecord, saveRecord, type RecordKey, type StoredRecord } from "./sign-in-records.js";
-import { PersistentTokenCache } from "./token-cache.js";
+import { PersistentTokenCache, type MsalCachePlugin } from "./token-cache.js";
 
 export interface TokenCacheOptions {
   /** Default: ENTRA_ONBOARD_CACHE_DIR, else the per-user cache directory of the OS. */
@@ -31,6 +31,8 @@ export interface TokenCacheStatus {
 
 export interface SignInCache {
   location: CacheLocation;
+  /** The MSAL cache plugin over the token cache file. */
+  plugin: MsalCachePlugin;
   persistence: TokenCachePersistenceOptions;
   find(key: RecordKey): Promise<StoredRecord | undefined>;
   save(key: RecordKey, serializedRecord: string): Promise<StoredRecord>;
@@ -53,6 +55,7 @@ export async function openSignInCache(options: TokenCacheOptions, env: Env): Pro
   const cache = new PersistentTokenCache({ file: location.tokenCacheFile, keyStore: choice.keyStore, noKeyStoreReason: choice.reason });
   return {
     location,
+    plugin: cache,
     persistence: persistenceOptions(cache),
     find: (key) => findRecord(location.recordsFile, key),
     save: (key, serialized) => saveRecord(location.recordsFile, key, serialized, new Date()),

@@ -8,6 +8,7 @@ import { printable } from "../shared/input-text.js";
 import { parsedArgumentProblem, rawArgumentProblem } from "./argv-checks.js";
 import { logoutCommand } from "./commands/logout.js";
 import { applyCommand } from "./commands/apply.js";
+import { bulkCommand } from "./commands/bulk.js";
 import { planCommand } from "./commands/plan.js";
 import { removeCommand } from "./commands/remove.js";
 import { sandboxCommand } from "./commands/sandbox.js";
@@ -37,13 +38,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command(verifyCommand(ctx))
     .command(sandboxCommand(ctx))
     .command(logoutCommand(ctx))
+    .command(bulkCommand(ctx))
     .check((args) => {
       // Every command's options are single-valued, non-empty and printable (argv-checks.ts).
       const problem = parsedArgumentProblem(args);
       if (problem) throw new InputError(problem);
       return true;
     }, true)
-    .demandCommand(1, "Name a command: plan, apply, status, remove, verify, sandbox or logout.")
+    .demandCommand(1, "Name a command: plan, apply, status, remove, verify, bulk, sandbox or logout.")
     .strict()
     .recommendCommands()
     .example("$0 apply --sandbox --yes --verify", "Try the whole onboarding against a simulated tenant")
@@ -51,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .example("$0 apply --tenant contoso.onmicrosoft.com", "Onboard the tenant (asks before writing)")
     .example("$0 status --json", "Drift check for scripts (exit 3 on drift)")
     .example("$0 plan --destroy", "Show what remove would delete")
+    .example("$0 bulk apply tenants.csv", "Onboard every tenant in the file (MSPs: one sign-in through GDAP)")
     .epilogue(`${EXIT_CODES_TEXT}\n\nSign-in needs Global Administrator, or Privileged Role Administrator + Cloud Application Administrator.`)
     .version(false)
     .option("version", { alias: "v", type: "boolean", describe: "Show the version" })

@@ -185,8 +185,8 @@ export async function obtainCertificate(action: Of<"add-certificate">, deps: Pic
     const held = await filesModule.readHeldCertificate(deps.outDir);
     if (held) return { certificate: held, files: { cerPath: held.cerPath, keyPath: held.keyPath } };
   }
-  const { generateCertificate } = await import("../cert/generate.js");
-  const generated = await generateCertificate({
+  const generate = (choice.mode === "generate" ? choice.generator : undefined) ?? (await import("../cert/generate.js")).generateCertificate;
+  const generated = await generate({
     commonName: deps.desired.displayName,
     keySizeBits: choice.mode === "generate" ? choice.keySizeBits : 2048,
     validityDays: choice.mode === "generate" ? choice.validityDays : 365,

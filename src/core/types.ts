@@ -3,11 +3,20 @@
  * planner is a pure function of DesiredState and ObservedState, and a Plan is what `plan --json`
  * prints.
  */
-import type { CertificateInfo } from "../cert/types.js";
+import type { CertificateInfo, GeneratedCertificate } from "../cert/types.js";
 import type { Profile } from "./profiles.js";
 
+/** Makes a self-signed certificate and its key (default: cert/generate.ts's generateCertificate). */
+export type CertificateGenerator = (options: { commonName: string; keySizeBits: 2048 | 3072 | 4096; validityDays: number; now: Date }) => Promise<GeneratedCertificate>;
+
 export type CertificateChoice =
-  | { mode: "generate"; keySizeBits: 2048 | 3072 | 4096; validityDays: number }
+  | {
+      mode: "generate";
+      keySizeBits: 2048 | 3072 | 4096;
+      validityDays: number;
+      /** Who generates the key: bulk passes one that runs at most one per core (see bulk/key-generation.ts). */
+      generator?: CertificateGenerator | undefined;
+    }
   | { mode: "file"; path: string; certificate: CertificateInfo };
 
 export interface DesiredState {
