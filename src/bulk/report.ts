@@ -1,13 +1,22 @@
 /**
  * bulk-report.json and connections.csv in --out, written as the run goes: after tenants finish (at
- * most once a second, so 1,000 tenants do not mean 1,000 rewrites of a growing file) and at the end. Each write goes to a temporary file that is renamed over the old one, so a reader (or a
- * `kill -9`) only ever sees a whole file. Neither file holds a key or a token.
+ * most once a second, so 1,000 tenants do not mean 1,000 rewrites of a growing file) and at the end.
+ * Each write goes through the one atomic writer (shared/atomic-file.ts: an exclusive temporary file
+ * with a random name, renamed over the old one), so a reader (or a `kill -9`) only ever sees a whole
+ * file and a link planted next to it is never followed. Neither file holds a key or a token.
+ *
+ * The last report is read back for --only-failed: bounded, a regular file only, and checked field by
+ * field before a tenant id from it becomes a path (`<out>/<tenant id>/`).
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
+import { writeFileAtomic } from "../shared/atomic-file.js";
+import { readBoundedFile } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
+import { unsafeCharacter } from "../shared/input-text.js";
+import { isGuid } from "../shared/text.js";
 import { csvLine } from "./csv.js";
-import type { BulkCommand, BulkSummary, TenantResult } from "./types.js";
+import type { BulkCommand, BulkSummary, TenantResult, TenantStatus } from "./types.js";
 
 export const REPORT_FILE = "bulk-report.json";
 export const CONNECTIONS_FILE = "connections.csv";
@@ -17,6 +26,11 @@ export const BULK_SCHEMA = "entra-onboard/bulk/v1";
 export const CONNECTION_COLUMNS = ["Friendly name", "Tenant ID", "Application ID", "Organisation name", "Certificate file", "Thumbprint"] as const;
 
 const MIN_INTERVAL_MS = 1_000;
+
+/** A report of 10,000 tenants is a few megabytes; anything far beyond is not one bulk wrote. */
+export const MAX_REPORT_BYTES = 64 * 1024 * 1024;
+
+const STATUSES: readonly TenantStatus[] = ["succeeded", "failed", "interrupted", "not-started"];
 
 export interface BulkReport {
   schema: typeof BULK_SCHEMA;
@@ -46,22 +60,38 @@ export function summarize(tenants: readonly TenantResult[]): BulkSummary {
   };
 }
 
-/** The previous run's report in `outDir`, if there is a readable one. */
+/** The previous run's report in `outDir`, if there is one; an InputError when it is not one bulk wrote. */
 export async function readReport(outDir: string): Promise<BulkReport | undefined> {
   const path = join(outDir, REPORT_FILE);
-  let text: string;
+  const read = await readBoundedFile(path, MAX_REPORT_BYTES);
+  if (!read.ok && read.code === "missing") return undefined;
+  if (!read.ok) throw new InputError(`Cannot read ${path}: ${read.reason}; move it away or choose another --out.`);
+  let report: unknown;
   try {
-    text = await readFile(path, "utf8");
+    report = JSON.parse(read.bytes.toString("utf8"));
   } catch {
-    return undefined;
+    report = undefined;
   }
-  try {
-    const report = JSON.parse(text) as Partial<BulkReport>;
-    if (report.schema !== BULK_SCHEMA || !Array.isArray(report.tenants)) throw new Error("not a bulk report");
-    return report as BulkReport;
-  } catch {
-    throw new InputError(`${path} is not a report entra-onboard bulk wrote; move it away or choose another --out.`);
+  const problem = reportProblem(report);
+  if (problem) throw new InputError(`${path} is not a report entra-onboard bulk wrote (${problem}); move it away or choose another --out.`);
+  return report as BulkReport;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What is wrong with a parsed report, in the fields a re-run uses (tenant, id, status, connection). */
+function reportProblem(report: unknown): string | undefined {
+  if (!isObject(report) || report["schema"] !== BULK_SCHEMA || !Array.isArray(report["tenants"])) return `no schema ${BULK_SCHEMA} with a list of tenants`;
+  for (const [i, t] of (report["tenants"] as unknown[]).entries()) {
+    const at = `tenants[${i}]`;
+    if (!isObject(t)) return `${at} is not an object`;
+    if (typeof t["tenant"] !== "string" || unsafeCharacter(t["tenant"])) return `${at}.tenant is not printable text`;
+    if (t["tenantId"] !== null && !(typeof t["tenantId"] === "string" && isGuid(t["tenantId"]))) return `${at}.tenantId is not a GUID`;
+    if (!STATUSES.includes(t["status"] as TenantStatus)) return `${at}.status is not one of ${STATUSES.join(", ")}`;
+    const c = t["connection"];
+    if (c !== null && c !== undefined && !(isObject(c) && (c["organization"] === undefined || typeof c["organization"] === "string"))) return `${at}.connection is not an object`;
   }
+  return undefined;
 }
 
 /** connections.csv: one row per tenant with connection details, ready to import. */
@@ -124,10 +154,8 @@ export class ReportWriter {
 }
 
 async function atomicWrite(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, text, { mode: 0o644 });
-    await rename(temp, path);
+    await writeFileAtomic(path, text, { mode: 0o644 });
   } catch (error) {
     throw new InputError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; choose a writable --out directory.`, { cause: error });
   }

@@ -9,13 +9,15 @@
  * report is written before bulk() returns, and every tenant's run can simply be run again.
  */
 import { join, resolve } from "node:path";
+import { lockOutDir } from "../core/out-lock.js";
 import type { CertificateGenerator } from "../core/types.js";
 import { InputError } from "../shared/errors.js";
 import type { FleetConnection } from "./connect-fleet.js";
 import { limitedGenerator } from "./key-generation.js";
+import { checkFleetOutDir } from "./out-dir.js";
 import { runQueue } from "./queue.js";
 import { BULK_SCHEMA, readReport, ReportWriter, summarize, type BulkReport } from "./report.js";
-import { notStarted, runTenant } from "./tenant-run.js";
+import { notStarted, recordedConnection, runTenant } from "./tenant-run.js";
 import type { Fleet, TenantRow } from "./tenants-file.js";
 import type { BulkCommand, BulkEvent, BulkSummary, TenantResult } from "./types.js";
 
@@ -27,7 +29,11 @@ export interface BulkOptions {
   fleet: Fleet;
   /** How each tenant is signed in to (connectFleet). */
   connection: FleetConnection;
-  /** Per-tenant files go to `<outDir>/<tenant id>/`; apply also writes bulk-report.json and connections.csv here. */
+  /**
+   * Per-tenant files go to `<outDir>/<tenant id>/` (each a single run's --out, with its own lock);
+   * apply also writes bulk-report.json and connections.csv here, holding this directory's lock. It
+   * must be the user's own and closed to group and others, like any --out (out-dir.ts).
+   */
   outDir: string;
   /** Tenants in flight at once (default 8). */
   concurrency?: number | undefined;
@@ -58,16 +64,45 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
   const outDir = resolve(options.outDir);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
-  const previous = options.onlyFailed ? await readReport(outDir) : undefined;
-  if (options.onlyFailed && !previous) throw new InputError(`--only-failed needs the report of an earlier bulk apply in ${outDir}; none is there.`);
-  const last = lastResults(previous);
-  const results: TenantResult[] = fleet.rows.map((row) => ({ ...(last(row) ?? notStarted(row, command)), line: row.line }));
-  const position = new Map(fleet.rows.map((row, i) => [row, i]));
-  const at = (row: TenantRow) => position.get(row) ?? -1;
-  const selected = fleet.rows.filter((_, i) => !options.onlyFailed || results[i]?.status !== "succeeded");
-  for (const row of selected) results[at(row)] = notStarted(row, command);
+  await checkFleetOutDir(outDir);
+  const emit = (event: BulkEvent) => options.onEvent?.(event);
+  // Reading never writes: plan and status leave --out alone. apply holds the root's lock (one fleet
+  // run per --out writes the report), and each tenant's run the lock of its own directory.
+  const lock = command === "apply" ? await lockOutDir(outDir, (message) => emit({ type: "warning", message })) : undefined;
+  try {
+    const previous = options.onlyFailed ? await readReport(outDir) : undefined;
+    if (options.onlyFailed && !previous) throw new InputError(`--only-failed needs the report of an earlier bulk apply in ${outDir}; none is there.`);
+    const last = lastResults(previous);
+    const results: TenantResult[] = fleet.rows.map((row) => ({ ...(last(row) ?? notStarted(row, command)), line: row.line }));
+    const position = new Map(fleet.rows.map((row, i) => [row, i]));
+    const at = (row: TenantRow) => position.get(row) ?? -1;
+    const selected = fleet.rows.filter((_, i) => !options.onlyFailed || results[i]?.status !== "succeeded");
+    const chosen = new Set(selected);
+    for (const [i, row] of fleet.rows.entries()) {
+      const result = results[i];
+      if (chosen.has(row)) results[i] = notStarted(row, command);
+      // Not run again: its connection details as its connection.json has them now.
+      else if (result) results[i] = await recordedConnection(row, result, outDir);
+    }
+    return await runFleet(options, { outDir, concurrency, results, selected, at, startedAt: new Date().toISOString() }, emit);
+  } finally {
+    await lock?.release();
+  }
+}
 
-  const startedAt = new Date().toISOString();
+interface FleetRun {
+  outDir: string;
+  concurrency: number;
+  /** Every row's result, in file order; the selected rows' are filled in as they finish. */
+  results: TenantResult[];
+  selected: TenantRow[];
+  at: (row: TenantRow) => number;
+  startedAt: string;
+}
+
+async function runFleet(options: BulkOptions, run: FleetRun, emit: (event: BulkEvent) => void): Promise<BulkResult> {
+  const { command, fleet } = options;
+  const { outDir, concurrency, results, selected, at, startedAt } = run;
   let interrupted = false;
   let finished = false;
   const snapshot = (): BulkReport => ({
@@ -83,9 +118,7 @@ export async function bulk(options: BulkOptions): Promise<BulkResult> {
     summary: summarize(results),
     tenants: results,
   });
-  // Reading never writes: plan and status leave --out alone.
   const writer = command === "apply" ? new ReportWriter(outDir, snapshot, true) : undefined;
-  const emit = (event: BulkEvent) => options.onEvent?.(event);
   emit({ type: "run-started", command, source: fleet.source, total: fleet.rows.length, selected: selected.length, concurrency });
   writer?.touch();
 

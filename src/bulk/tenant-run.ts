@@ -5,11 +5,13 @@
  */
 import { join } from "node:path";
 import { apply, plan, status, type PipelineEvent } from "../core/pipeline.js";
+import { readConnectionRecord, type ConnectionRecord } from "../core/record.js";
 import type { Action, ActionResult } from "../core/types.js";
 import { AppError } from "../shared/errors.js";
+import { isGuid } from "../shared/text.js";
 import type { FleetConnection } from "./connect-fleet.js";
 import type { TenantRow } from "./tenants-file.js";
-import type { BulkCommand, TenantResult } from "./types.js";
+import type { BulkCommand, FleetConnectionDetails, TenantResult } from "./types.js";
 
 /** A tenant that has not run (yet): its row and nothing else. */
 export function notStarted(row: TenantRow, command: BulkCommand): TenantResult {
@@ -44,6 +46,8 @@ export async function runTenant(
   const done = (fields: Partial<TenantResult>): TenantResult => ({ ...result, ...fields, durationMs: Date.now() - started });
   try {
     const session = await connection.session(row.tenant);
+    // The tenant id names the tenant's directory under --out: a GUID, never a path.
+    if (!isGuid(session.tenantId)) throw new AppError(`The token for ${row.tenant} names tenant '${session.tenantId}', which is not a tenant id (GUID).`);
     result.tenantId = session.tenantId;
     // Two rows can name one tenant (its id and its domain): only one may run, or both would write one --out.
     const other = claimed.get(session.tenantId.toLowerCase());
@@ -52,19 +56,11 @@ export async function runTenant(
     const options = { desired: row.desired, outDir: join(outDir, session.tenantId), tenant: row.tenant, onEvent };
     if (command === "apply") {
       const applied = await apply(session, options);
-      const c = applied.connection;
       return done({
         status: "succeeded",
         changed: applied.changed,
         actions: applied.results.map(resultLabel),
-        connection: {
-          friendlyName: row.friendlyName ?? c.friendlyName,
-          tenantId: c.tenantId,
-          appId: c.appId,
-          organization: c.organization,
-          certificateFile: c.certificate?.cerPath ?? null,
-          thumbprint: c.certificate?.thumbprint ?? null,
-        },
+        connection: connectionDetails(row, applied.connection),
       });
     }
     const read = command === "plan" ? await plan(session, options) : await status(session, options);
@@ -75,6 +71,31 @@ export async function runTenant(
   } catch (error) {
     return done({ status: "failed", error: firstLine(error) });
   }
+}
+
+/** What connections.csv lists for a tenant: from connection.json as apply wrote it (no key material). */
+function connectionDetails(row: TenantRow, c: ConnectionRecord & { appId: string }): FleetConnectionDetails {
+  return {
+    friendlyName: row.friendlyName ?? c.friendlyName ?? c.displayName ?? "",
+    tenantId: c.tenantId,
+    appId: c.appId,
+    organization: c.organization ?? "",
+    certificateFile: c.certificate?.cerPath ?? null,
+    thumbprint: c.certificate?.thumbprint ?? null,
+  };
+}
+
+/**
+ * A tenant the last run finished and this one does not run again (--only-failed): its connection
+ * details as its connection.json in `<out>/<tenant id>/` records them now (record.ts: bounded, checked
+ * field by field), not as the report remembers them. No record for that tenant and an app: none.
+ */
+export async function recordedConnection(row: TenantRow, last: TenantResult, outDir: string): Promise<TenantResult> {
+  if (last.tenantId === null || last.connection === null) return last;
+  const record = await readConnectionRecord(join(outDir, last.tenantId));
+  const appId = record?.appId;
+  const found = record && appId !== undefined && record.tenantId === last.tenantId.toLowerCase() ? connectionDetails(row, { ...record, appId }) : null;
+  return { ...last, connection: found };
 }
 
 function firstLine(error: unknown): string {

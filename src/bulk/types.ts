@@ -63,4 +63,6 @@ export type BulkEvent =
   | { type: "tenant-progress"; line: number; tenant: string; event: PipelineEvent }
   | { type: "tenant-finished"; result: TenantResult }
   | { type: "interrupted"; reason: "stop" | "abandon"; inFlight: string[]; notStarted: string[] }
+  /** Something worth knowing about the run as a whole, e.g. a stale lock of --out taken over. */
+  | { type: "warning"; message: string }
   | { type: "run-finished"; summary: BulkSummary; interrupted: boolean };

@@ -5,9 +5,11 @@
  * tenant sign-in for MSPs without GDAP, and the tenants file the sandbox writes for its customers.
  */
 import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCK_FILE } from "../../src/core/out-lock.js";
 import { startSandbox } from "../../src/sandbox/server.js";
 import { appCount, expectConverged, isConverged, readBulkReport, tenantsFile, writesIn } from "./bulk-helpers.js";
 import { CliRunner, leakedSecrets, sandboxArgs, type CliResult } from "./helpers.js";
@@ -80,6 +82,8 @@ async function interruptedThenResumed(signal: NodeJS.Signals): Promise<void> {
     } else {
       expect(first.signal).toBe("SIGKILL");
       expect(report.finished).toBe(false);
+      // The killed run's lock of --out stays behind, naming a process that is gone.
+      expect(existsSync(join(out, LOCK_FILE))).toBe(true);
     }
     // The re-run need not be slow.
     sandbox.setFaults({});
@@ -88,6 +92,10 @@ async function interruptedThenResumed(signal: NodeJS.Signals): Promise<void> {
     expect(again.code, again.stderr).toBe(0);
     for (const t of sandbox.tenants) expectConverged(sandbox, t.id);
     for (const id of done) expect(writesIn(sandbox, id, before), `writes in finished tenant ${id}`).toBe(0);
+    // Ctrl-C released the fleet's lock; kill -9 left it stale, and the re-run took it over, saying so.
+    if (signal === "SIGKILL") expect(again.stderr).toContain(`took over the stale lock ${join(out, LOCK_FILE)}`);
+    else expect(again.stderr).not.toContain("took over the stale lock");
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
     const final = await readBulkReport(out);
     expect(final.tenants.map((t) => t.status)).toEqual(Array(TENANTS).fill("succeeded"));
     expect(leakedSecrets(`${first.stdout}${first.stderr}${again.stdout}${again.stderr}${JSON.stringify(final)}`)).toEqual([]);
