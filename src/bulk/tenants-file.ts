@@ -7,12 +7,13 @@
  * (desiredState: name, profile, certificate file): every bad row is reported with its line and
  * reason, and nothing runs. A tenant named twice is a bad row.
  */
-import { readFile, stat } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import { desiredState, type OnboardOptions } from "../core/desired.js";
 import { isProfilePath } from "../core/profiles.js";
 import type { DesiredState } from "../core/types.js";
+import { readBoundedFile } from "../shared/bounded-read.js";
 import { AppError, InputError } from "../shared/errors.js";
+import { printable, unsafeCharacter } from "../shared/input-text.js";
 import { didYouMean, isGuid } from "../shared/text.js";
 import { csvLine, parseCsv } from "./csv.js";
 
@@ -44,8 +45,12 @@ export interface Fleet {
   rows: TenantRow[];
 }
 
-/** Defaults for every row (the command line's --name, --profile, key size, …). */
-export type FleetDefaults = Pick<OnboardOptions, "name" | "profile" | "keySize" | "validityDays" | "adopt" | "addCertificate">;
+/**
+ * Defaults for every row (the command line's --name, --profile, key size, …). `allowPrivileged`
+ * (--allow-privileged) is the fleet's: without it, a row whose profile grants more than read access
+ * is a bad row, like any other, before anyone signs in.
+ */
+export type FleetDefaults = Pick<OnboardOptions, "name" | "profile" | "keySize" | "validityDays" | "adopt" | "addCertificate" | "allowPrivileged" | "rename">;
 
 interface RawRow {
   line: number;
@@ -55,14 +60,11 @@ interface RawRow {
 
 /** Reads and checks a tenants file. Throws one InputError listing every bad row; reads each profile and certificate once. */
 export async function readTenantsFile(path: string, defaults: FleetDefaults, now: Date): Promise<Fleet> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (error) {
-    throw new InputError(`Cannot read tenants file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path.`);
-  }
-  if (size > MAX_TENANTS_FILE_BYTES) throw new InputError(`Tenants file ${path} is ${size} bytes; the limit is ${MAX_TENANTS_FILE_BYTES} (${MAX_TENANTS} tenants fit well within it). Split the file.`);
-  const text = await readFile(path, "utf8");
+  // Bounded, and a regular file only: a FIFO or /dev/zero named as the file must not hang or fill memory.
+  const read = await readBoundedFile(path, MAX_TENANTS_FILE_BYTES);
+  if (!read.ok && read.code === "too-large") throw new InputError(`Tenants file ${path} is too large; the limit is ${MAX_TENANTS_FILE_BYTES} bytes (${MAX_TENANTS} tenants fit well within it). Split the file.`);
+  if (!read.ok) throw new InputError(`Cannot read tenants file ${path}: ${read.reason}. Check the path.`);
+  const text = read.bytes.toString("utf8");
   const yaml = /^\.ya?ml$/i.test(extname(path));
   const raw = yaml ? await yamlRows(text, path) : csvRows(text, path);
   if (raw.length === 0) throw new InputError(`Tenants file ${path} lists no tenants; add one row per tenant (column 'tenant': id or domain).`);
@@ -84,7 +86,7 @@ function columnKey(header: string): TenantKey | undefined {
 }
 
 function unknownColumn(header: string): string {
-  return `unknown column '${header}' (columns: ${TENANT_KEYS.join(", ")})${didYouMean(header, [...TENANT_KEYS]).replace(/\.$/, "")}`;
+  return `unknown column '${printable(header)}' (columns: ${TENANT_KEYS.join(", ")})${didYouMean(header, [...TENANT_KEYS]).replace(/\.$/, "")}`;
 }
 
 function csvRows(text: string, path: string): RawRow[] {
@@ -129,7 +131,7 @@ async function yamlRows(text: string, path: string): Promise<RawRow[]> {
       }
       const value = isScalar(pair.value) ? pair.value.value : pair.value;
       if (value === null || value === undefined || value === "") continue;
-      if (typeof value !== "string") row.problems.push(`'${name}' must be text`);
+      if (typeof value !== "string") row.problems.push(`'${printable(name)}' must be text`);
       else if (value.trim()) row.values[key] = value.trim();
     }
     return row;
@@ -145,14 +147,21 @@ async function checkRows(raw: RawRow[], baseDir: string, defaults: FleetDefaults
   const bad: string[] = [];
   for (const r of raw) {
     const problems = [...r.problems];
+    // Control characters are refused everywhere (a newline and ANSI escapes in a name forge output lines).
+    for (const [key, value] of Object.entries(r.values)) {
+      const unsafe = unsafeCharacter(value);
+      if (unsafe) problems.push(`'${key}' contains a control character (${unsafe}); use printable text`);
+    }
+    if (problems.length > r.problems.length) {
+      bad.push(`${r.line > 0 ? `line ${r.line}` : printable(r.values.tenant ?? "?")}: ${problems.join("; ")}`);
+      continue;
+    }
     const { tenant, friendlyName, profile, name, certificate } = r.values;
     if (!tenant) problems.push("'tenant' is empty (a tenant id or domain such as contoso.onmicrosoft.com)");
     else if (!isGuid(tenant) && !isDomain(tenant)) problems.push(`tenant '${tenant}' is neither a tenant id (GUID) nor a domain name`);
     else if (seen.has(tenant.toLowerCase())) problems.push(`tenant '${tenant}' is already on line ${seen.get(tenant.toLowerCase())}`);
     else seen.set(tenant.toLowerCase(), r.line);
-    if (friendlyName !== undefined && (friendlyName.length > MAX_FRIENDLY_NAME || /[\u0000-\u001f\u007f]/.test(friendlyName))) {
-      problems.push(`friendlyName must be at most ${MAX_FRIENDLY_NAME} characters without control characters`);
-    }
+    if (friendlyName !== undefined && friendlyName.length > MAX_FRIENDLY_NAME) problems.push(`friendlyName must be at most ${MAX_FRIENDLY_NAME} characters`);
     const options: OnboardOptions = {
       ...defaults,
       ...(name !== undefined ? { name } : {}),

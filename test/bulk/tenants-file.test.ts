@@ -2,6 +2,7 @@
  * The tenants file: CSV or YAML, relative paths from the file's directory, the command line's
  * defaults under each row, and every bad row reported at once with its line and reason.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,7 +99,7 @@ describe("bad rows: every one reported with its line and reason, nothing accepte
     expect(rows[5]).toMatch(/unknown API 'Nope'/);
     expect(rows[6]).toMatch(/Cannot read certificate file .*missing\.cer/);
     expect(rows[7]).toMatch(/garbage\.cer/);
-    expect(rows[8]).toMatch(/name must be 1 to 120 characters/);
+    expect(rows[8]).toMatch(/name must be 1 to 64 characters/);
     expect(rows[9]).toMatch(/friendlyName must be at most 256/);
     expect(rows[10]).toMatch(/6 fields but the header has 5 columns/);
     expect(rows[11]).toMatch(/expired/i);
@@ -119,11 +120,49 @@ describe("bad rows: every one reported with its line and reason, nothing accepte
     await expect(readTenantsFile(await file("empty.csv", "tenant\r\n"), {}, NOW)).rejects.toThrow(/lists no tenants/);
     await expect(readTenantsFile(await file("map.yaml", "tenant: a.onmicrosoft.com\n"), {}, NOW)).rejects.toThrow(/must be a YAML list/);
     await expect(readTenantsFile(await file("broken.yaml", "- tenant: [a\n"), {}, NOW)).rejects.toThrow(/not valid YAML \(line \d+\)/);
-    await expect(readTenantsFile(join(dir, "absent.csv"), {}, NOW)).rejects.toThrow(/Cannot read tenants file .*ENOENT/);
+    await expect(readTenantsFile(join(dir, "absent.csv"), {}, NOW)).rejects.toThrow(/Cannot read tenants file .*absent\.csv: no such file/);
     const many = ["tenant", ...Array.from({ length: MAX_TENANTS + 1 }, (_, i) => `t${i}.onmicrosoft.com`)].join("\n");
     await expect(readTenantsFile(await file("many.csv", many), {}, NOW)).rejects.toThrow(new RegExp(`lists ${MAX_TENANTS + 1} tenants; the limit is ${MAX_TENANTS}`));
     await expect(readTenantsFile(await file("huge.csv", `tenant\n${"x".repeat(5 * 1024 * 1024)}\n`), {}, NOW)).rejects.toThrow(/the limit is 4194304/);
+    // Only a regular file is read: a directory or a named pipe (which would block) is refused at once.
+    await expect(readTenantsFile(dir, {}, NOW)).rejects.toThrow(/Cannot read tenants file .*: (it is a directory|not a regular file)/);
+    const fifo = join(dir, "fifo.csv");
+    if (process.platform !== "win32" && spawnSync("mkfifo", [fifo]).status === 0) {
+      await expect(readTenantsFile(fifo, {}, NOW)).rejects.toThrow(/Cannot read tenants file .*fifo\.csv: not a regular file/);
+    }
     // The command line's own values are checked once, as an input error without a line.
     await expect(readTenantsFile(await file("fine.csv", "tenant\na.onmicrosoft.com\n"), { validityDays: 999 }, NOW)).rejects.toThrow(/--validity-days/);
+  });
+});
+
+describe("what a row may not carry", () => {
+  it("control characters in any column: a bad row naming the column and the character", async () => {
+    const path = await file(
+      "control.csv",
+      [
+        "tenant,friendlyName,profile,name,certificate",
+        "a.onmicrosoft.com,\u001b[2KFake Ltd,,,", // 2
+        'b.onmicrosoft.com,,,"Xops\nApp",', // 3 (a quoted field over lines 3 and 4)
+        "c.onmicrosoft.com,,\u202eprofile.yaml,,", // 5
+        "d.onmicrosoft.com,Caf\u00e9 \u00d6sterreich,,,", // 6: fine
+        "",
+      ].join("\r\n"),
+    );
+    const rows = await badRows(path);
+    expect(rows).toEqual([
+      "line 2: 'friendlyName' contains a control character (U+001B); use printable text",
+      "line 3: 'name' contains a control character (U+000A); use printable text",
+      "line 5: 'profile' contains a control character (U+202E); use printable text",
+    ]);
+  });
+
+  it("a profile granting more than read access is a bad row, unless the fleet runs with --allow-privileged", async () => {
+    const privileged = await file("privileged.yaml", "name: too-much\npermissions:\n  - Microsoft Graph / RoleManagement.ReadWrite.Directory\nroles:\n  - Global Administrator\n");
+    const path = await file("privileged.csv", `tenant,profile\r\na.onmicrosoft.com,\r\nb.onmicrosoft.com,${privileged}\r\n`);
+    const rows = await badRows(path);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^line 3: Profile too-much grants more than read access: .*RoleManagement\.ReadWrite\.Directory.*Global Administrator.*--allow-privileged/);
+    const allowed = await readTenantsFile(path, { allowPrivileged: true }, NOW);
+    expect(allowed.rows.map((r) => r.desired.profile.name)).toEqual(["xops", "too-much"]);
   });
 });

@@ -4,7 +4,7 @@
  * tenants' truth. One customer has no GDAP relationship, one has too few roles; the rest must
  * converge, and the exit code, the report and connections.csv must say exactly which failed and why.
  */
-import { readFile, stat } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../src/bulk/csv.js";
@@ -159,15 +159,38 @@ describe("bad input: exit 2, one error line, no sign-in and no request", () => {
       `${tenant(2).initialDomain},,,,missing.cer`,
       `${tenant(3).initialDomain},,,${"n".repeat(130)},`,
     ]);
+    const openOut = join(cli.cwd, "open-out");
+    await mkdir(openOut);
+    await chmod(openOut, 0o777);
+    const singleOut = join(cli.cwd, "single-out");
+    await mkdir(singleOut, { mode: 0o700 });
+    await writeFile(join(singleOut, "connection.json"), "{}");
+    const profile = join(cli.cwd, "too-much.yaml");
+    await writeFile(profile, "name: too-much\npermissions:\n  - Microsoft Graph / AccessReview.Read.All\nroles:\n  - Global Administrator\n");
+    const privileged = await tenantsFile(cli.cwd, "privileged.csv", "tenant,profile", [`${tenant(0).initialDomain},`, `${tenant(1).initialDomain},${profile}`]);
+    const unprintable = await tenantsFile(cli.cwd, "unprintable.csv", "tenant,friendlyName", [`${tenant(0).initialDomain},\u001b[31mRed Ltd`]);
     const before = sandbox.fake.requests.length;
     const cases = [
-      { args: ["bulk", "apply", bad, "--yes"], error: /bad.csv has 6 bad rows \(nothing was done; fix them and run again\): line 2: .*\| line 3: .*\| line 5: .*already on line 4.*\| line 6: Unknown profile 'nope'.*\| line 7: Cannot read certificate file .*missing\.cer.*\| line 8: name must be 1 to 120/ },
-      { args: ["bulk", "apply", join(cli.cwd, "absent.csv"), "--yes"], error: /Cannot read tenants file .*ENOENT/ },
+      { args: ["bulk", "apply", bad, "--yes"], error: /bad.csv has 6 bad rows \(nothing was done; fix them and run again\): line 2: .*\| line 3: .*\| line 5: .*already on line 4.*\| line 6: Unknown profile 'nope'.*\| line 7: Cannot read certificate file .*missing\.cer.*\| line 8: name must be 1 to 64/ },
+      { args: ["bulk", "apply", join(cli.cwd, "absent.csv"), "--yes"], error: /Cannot read tenants file .*absent\.csv: no such file/ },
       { args: ["bulk", "plan", good, "--concurrency", "0"], error: /--concurrency must be a whole number from 1 to 256/ },
       { args: ["bulk", "apply", good], error: /needs confirmation: pass --yes/ },
       { args: ["bulk", "plan"], error: /name a tenants file/ },
       { args: ["bulk", "plan", good, "--auth", "access-token"], error: /bulk cannot use --auth access-token/ },
       { args: ["bulk", "remove", good], error: /Invalid values/ },
+      // The checks every command gets (argv-checks.ts), for bulk's own options and its file too.
+      { args: ["bulk", "plan", good, "--out", join(cli.cwd, "a"), "--out", join(cli.cwd, "b")], error: /^error: --out was given twice; give it once\.$/ },
+      { args: ["bulk", "plan", good, "--concurrency", "2", "--concurrency", "3"], error: /--concurrency was given twice/ },
+      { args: ["bulk", "plan", good, "--out="], error: /--out was given an empty value/ },
+      { args: ["bulk", "plan", `${good}\u001b[2K`], error: /an argument contains a control character \(U\+001B\)/ },
+      { args: ["bulk", "plan", good, "--partner-tenant", "not a tenant"], error: /--partner-tenant must be a tenant id \(GUID\) or a domain/ },
+      // --out: the user's own, closed to others, not one tenant's directory; --only-failed needs a report there.
+      { args: ["bulk", "plan", good, "--out", openOut], error: /--out .*open-out is writable by group or others \(mode 777\)/ },
+      { args: ["bulk", "apply", good, "--yes", "--out", singleOut], error: /--out .*single-out holds connection\.json: it is one tenant's directory/ },
+      { args: ["bulk", "apply", good, "--yes", "--only-failed", "--out", join(cli.cwd, "no-report")], error: /--only-failed needs the report of an earlier bulk apply/ },
+      // A row whose profile grants more than read access, a row with a control character.
+      { args: ["bulk", "apply", privileged, "--yes"], error: /line 3: Profile too-much grants more than read access: .*Global Administrator.*--allow-privileged/ },
+      { args: ["bulk", "plan", unprintable], error: /line 2: 'friendlyName' contains a control character \(U\+001B\)/ },
     ];
     for (const c of cases) {
       const r = await cli.run([...c.args, ...target]);
@@ -178,5 +201,15 @@ describe("bad input: exit 2, one error line, no sign-in and no request", () => {
       expect(r.stderr).not.toContain("enter the code");
     }
     expect(sandbox.fake.requests.length).toBe(before);
+  });
+
+  it("the admin's token goes only where it belongs: bulk's --graph-url is checked like every command's", async () => {
+    const plain = await cli.run(["bulk", "plan", good, "--graph-url", "http://192.0.2.2:8080", "--auth", "device-code", "--no-token-cache"]);
+    expect(plain.code, plain.stderr).toBe(2);
+    expect(errorLines(plain.stderr)).toEqual([expect.stringMatching(/plain HTTP to 192\.0\.2\.2, which is not this machine/)]);
+    const other = await cli.run(["bulk", "plan", good, "--graph-url", "https://graph.example.net", "--allow-graph-host", "other.example.net", "--auth", "device-code", "--no-token-cache"]);
+    expect(other.code, other.stderr).toBe(2);
+    expect(errorLines(other.stderr)).toEqual([expect.stringMatching(/--allow-graph-host other\.example\.net does not match the Graph host graph\.example\.net/)]);
+    expect(`${plain.stderr}${other.stderr}`).not.toContain("enter the code");
   });
 });

@@ -20,13 +20,16 @@ export const bulkOptions = {
   auth: connectionOptions.auth,
   "client-id": connectionOptions["client-id"],
   "graph-url": connectionOptions["graph-url"],
+  "allow-graph-host": connectionOptions["allow-graph-host"],
   "token-cache": connectionOptions["token-cache"],
   "partner-tenant": { type: "string", describe: "Your own (partner) tenant, where you sign in once; customer tenants are then reached through GDAP (default: your account's home tenant)" },
   "sign-in-per-tenant": { type: "boolean", default: false, describe: "No GDAP: sign in to each tenant in turn (browser or device code each time)" },
   name: { ...appOptions.name, describe: "Display name of the app registration, where the file's 'name' column is empty" },
   profile: { ...appOptions.profile, describe: "Profile where the file's 'profile' column is empty: xops, m365, entra-id, or a YAML/JSON profile file" },
   adopt: appOptions.adopt,
-  out: { type: "string", default: "entra-onboard-out", describe: "Directory for bulk-report.json, connections.csv and one <tenant id>/ directory per tenant (key files, connection.json)" },
+  "allow-privileged": { ...appOptions["allow-privileged"], describe: "Let the profiles (the command line's and the file's) grant permissions or roles beyond read-only ones; without it such a row is a bad row" },
+  rename: { ...appOptions.rename, describe: "Rename the app found via a tenant's connection.json to its name when the display name differs (otherwise that tenant fails)" },
+  out: { type: "string", default: "entra-onboard-out", describe: "Directory (yours, not writable by group or others) for bulk-report.json, connections.csv and one <tenant id>/ directory per tenant (key files, connection.json)" },
   "add-certificate": certificateOptions["add-certificate"],
   "key-size": certificateOptions["key-size"],
   "validity-days": certificateOptions["validity-days"],
@@ -79,6 +82,15 @@ function checkArgs(args: BulkArgs, ctx: CliContext): void {
   if (problems.length > 0) throw new InputError(`${problems.join("; ")}.`);
 }
 
+/** --out (bulk() checks it again, for library callers) and, with --only-failed, the last report in it. */
+async function checkOut(args: BulkArgs): Promise<void> {
+  const { checkFleetOutDir } = await import("../../bulk/out-dir.js");
+  await checkFleetOutDir(args.out);
+  if (!args.onlyFailed) return;
+  const { readReport } = await import("../../bulk/report.js");
+  if (!(await readReport(args.out))) throw new InputError(`--only-failed needs the report of an earlier bulk apply in ${args.out}; none is there.`);
+}
+
 /** "4,5" → [4, 5]. */
 function positions(value: string | undefined, flag: string): number[] {
   if (value === undefined) return [];
@@ -92,9 +104,19 @@ async function runBulk(args: BulkArgs, ctx: CliContext): Promise<number> {
   const { loggerFor } = await import("../session.js");
   const { readTenantsFile, fleetFromTenants } = await import("../../bulk/tenants-file.js");
   const logger = await loggerFor(args, ctx);
-  const defaults = { name: args.name, profile: args.profile, keySize: args.keySize, validityDays: args.validityDays, adopt: args.adopt, addCertificate: args.addCertificate };
-  // The whole file is checked before the sandbox starts or anyone signs in.
+  const defaults = {
+    name: args.name,
+    profile: args.profile,
+    keySize: args.keySize,
+    validityDays: args.validityDays,
+    adopt: args.adopt,
+    addCertificate: args.addCertificate,
+    allowPrivileged: args.allowPrivileged,
+    rename: args.rename,
+  };
+  // The whole file and --out are checked before the sandbox starts or anyone signs in.
   const fromFile = args.file ? await readTenantsFile(args.file, defaults, new Date()) : undefined;
+  await checkOut(args);
   const { openFleetEndpoint } = await import("../bulk-endpoint.js");
   const provider = await openFleetEndpoint(args, ctx, logger, {
     withoutRelationship: positions(args.sandboxWithoutRelationship, "--sandbox-without-relationship"),
