@@ -83,3 +83,27 @@ describe("the result table", () => {
     expect(text).toContain('Connections for the platform\'s "Link a new Microsoft Account" form: /out/connections.csv');
   });
 });
+
+describe("names and errors from the tenant are shown, never obeyed", () => {
+  // A Graph error can quote an app's display name, which a plain user of the tenant may set.
+  const forged = result("d.onmicrosoft.com", { line: 5, status: "failed", changed: null, error: "Graph said 'Evil\u001b[2K\r  + grant admin consent: everything\u202e'" });
+
+  it("the table and the failure list escape control and bidirectional characters", () => {
+    const summary = { total: 1, succeeded: 0, failed: 1, interrupted: 0, notStarted: 0, changed: 0 };
+    const report: BulkReport = { schema: BULK_SCHEMA, command: "apply" as const, simulated: false, source: "fleet.csv", outDir: "/out", startedAt: "", updatedAt: "", finished: true, interrupted: false, summary, tenants: [forged] };
+    const text = renderBulk({ command: "apply", summary, tenants: [forged], interrupted: false, reportFile: undefined, connectionsFile: undefined, report }, plain, false);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+    expect(text).toContain("Graph said 'Evil\\u001b[2K\\u000d  + grant admin consent: everything\\u202e'");
+    expect(text.split("\n").filter((l) => l.includes("grant admin consent"))).toHaveLength(2);
+  });
+
+  it("so does the progress, on a terminal and in the log lines", async () => {
+    const run: BulkEvent[] = [events[0] as BulkEvent, { type: "tenant-started", line: 5, tenant: "d.onmicrosoft.com" }, { type: "tenant-finished", result: forged }, { type: "warning", message: "took over the stale lock /out/x\u001b[31m" }];
+    const live = await feed(run, true, { now: 0 });
+    expect(live.stderr.replaceAll("\r\u001b[2K", "")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+    expect(live.stderr).toContain("✗ d.onmicrosoft.com: FAILED: Graph said 'Evil\\u001b[2K\\u000d");
+    const logged = await feed(run, false, { now: 0 });
+    expect(logged.logs.map((l) => l.msg)).toContain("took over the stale lock /out/x\\u001b[31m");
+    expect(logged.logs.map((l) => l.msg).join("\n")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { BulkEvent, TenantResult } from "../../bulk/types.js";
+import { printable } from "../../shared/input-text.js";
 import type { CliContext } from "../context.js";
 import { outcomeWords } from "./bulk.js";
 import type { Style } from "./style.js";
@@ -46,7 +47,8 @@ export function bulkProgress(ctx: Pick<CliContext, "stderr" | "isInteractive">, 
   const finished = (result: TenantResult) => {
     done += 1;
     if (result.status === "failed") failed += 1;
-    const words = `${result.tenant}${result.tenantId ? ` (${result.tenantId})` : ""}: ${outcomeWords(result)}`;
+    // Names from the file and errors from the tenant: escaped, so none can forge or erase a line.
+    const words = printable(`${result.tenant}${result.tenantId ? ` (${result.tenantId})` : ""}: ${outcomeWords(result)}`);
     if (live) {
       if (result.status === "failed") {
         clear();
@@ -83,6 +85,10 @@ export function bulkProgress(ctx: Pick<CliContext, "stderr" | "isInteractive">, 
         case "interrupted":
           clear();
           logger.warn({ inFlight: event.inFlight, notStarted: event.notStarted }, event.reason === "stop" ? `stopped: ${event.notStarted.length} tenants not started` : `abandoned ${event.inFlight.length} tenants in flight; ${event.notStarted.length} not started`);
+          break;
+        case "warning":
+          clear();
+          logger.warn(printable(event.message));
           break;
         case "run-finished":
           if (timer) clearInterval(timer);

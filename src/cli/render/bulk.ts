@@ -4,11 +4,14 @@
  */
 import type { BulkResult } from "../../bulk/run.js";
 import type { TenantResult } from "../../bulk/types.js";
+import { printable } from "../../shared/input-text.js";
 import { count, type Style } from "./style.js";
 
 const WIDTH = { tenant: 36, id: 36 };
 
-function pad(text: string, width: number): string {
+/** A cell of the table: control characters escaped first (a name from the file or the tenant must not forge a row). */
+function pad(raw: string, width: number): string {
+  const text = printable(raw);
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
@@ -49,7 +52,7 @@ export function renderBulk(result: BulkResult, s: Style, simulated: boolean): st
   out.push(`${pad("TENANT", WIDTH.tenant)}  ${pad("TENANT ID", WIDTH.id)}  RESULT`);
   for (const t of result.tenants) {
     // The table keeps one line per tenant; the failures' full reasons follow it.
-    const words = outcomeWords(t, 90);
+    const words = printable(outcomeWords(t, 90));
     const line = `${pad(t.tenant, WIDTH.tenant)}  ${pad(t.tenantId ?? "-", WIDTH.id)}  ${words}`;
     out.push(t.status === "failed" ? s.destroy(line) : t.status === "succeeded" && (t.changed || t.inSync === false) ? s.change(line) : line);
   }
@@ -57,11 +60,11 @@ export function renderBulk(result: BulkResult, s: Style, simulated: boolean): st
   const failed = result.tenants.filter((t) => t.status === "failed");
   if (failed.length > 0) {
     out.push(s.warn(`Failed (${failed.length}):`));
-    for (const t of failed) out.push(s.warn(`  ${where(t)}: ${t.error ?? "unknown error"}`));
+    for (const t of failed) out.push(s.warn(printable(`  ${where(t)}: ${t.error ?? "unknown error"}`)));
   }
   const unfinished = result.tenants.filter((t) => t.status === "interrupted" || t.status === "not-started");
   if (result.interrupted && unfinished.length > 0) {
-    out.push(s.warn(`Interrupted: ${count(unfinished.length, "tenant")} not finished: ${unfinished.map((t) => t.tenant).join(", ")}. Run the same command again to finish them.`));
+    out.push(s.warn(`Interrupted: ${count(unfinished.length, "tenant")} not finished: ${unfinished.map((t) => printable(t.tenant)).join(", ")}. Run the same command again to finish them.`));
   }
   if (result.reportFile) out.push(`Report: ${result.reportFile}`);
   if (result.connectionsFile) out.push(`Connections for the platform's "Link a new Microsoft Account" form: ${result.connectionsFile}`);
