@@ -3,9 +3,9 @@
  * customers have no GDAP relationship, or a weak one), what it prints about the partner, and the
  * tenants file it can write for `entra-onboard bulk`.
  */
-import { writeFile } from "node:fs/promises";
 import type { PartnerOptions } from "../sandbox/partner.js";
 import type { Sandbox } from "../sandbox/server.js";
+import { writeFileAtomic } from "../shared/atomic-file.js";
 import { InputError } from "../shared/errors.js";
 
 export interface PartnerArgs {
@@ -46,7 +46,8 @@ export async function describePartner(sandbox: Sandbox, tenantsFile: string | un
   if (tenantsFile !== undefined) {
     const { formatTenantsFile } = await import("../bulk/tenants-file.js");
     try {
-      await writeFile(tenantsFile, formatTenantsFile(sandbox.tenants.map((t) => ({ tenant: t.initialDomain, friendlyName: t.displayName }))), { mode: 0o644 });
+      // The one atomic writer: a link planted at the path is replaced, never followed.
+      await writeFileAtomic(tenantsFile, formatTenantsFile(sandbox.tenants.map((t) => ({ tenant: t.initialDomain, friendlyName: t.displayName }))), { mode: 0o644 });
     } catch (error) {
       throw new InputError(`Cannot write --write-tenants-file ${tenantsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
