@@ -7,11 +7,12 @@ import type { CertificateInfo } from "../cert/types.js";
 import type { Graph } from "../graph/types.js";
 import { GraphRequestError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
+import { forgetRefusedCertificate, lifetimeRefusal } from "./certificate-refusal.js";
 import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } from "./parse.js";
 import { pollUntil } from "./poll.js";
 import { reads, RESOURCE_SP_FIELDS, writes } from "./requests.js";
 import type { RunRecord } from "./run-record.js";
-import type { Action, ActionResult, DesiredState, ResourceServicePrincipal } from "./types.js";
+import type { Action, ActionResult, DesiredState, ManagedCertificate, ResourceServicePrincipal } from "./types.js";
 
 type Of<K extends Action["kind"]> = Extract<Action, { kind: K }>;
 
@@ -116,6 +117,11 @@ export const steps = {
         await deps.graph.send(writes.setKeyCredentials(app.id, deps.desired.displayName, certificate.thumbprint, app.keyCredentials, added));
         break;
       } catch (error) {
+        const refused = lifetimeRefusal(error, certificate, files.keyPath !== undefined);
+        if (refused) {
+          await forgetRefusedCertificate(certificate, { outDir: deps.outDir, record: deps.record, generated: files.keyPath !== undefined });
+          throw refused;
+        }
         if (!keyCredentialsRaced(error) || attempt >= KEY_CREDENTIAL_ATTEMPTS) throw error;
         await deps.clock.sleep(keyCredentialsBackoffMs(attempt));
         app.keyCredentials = await currentKeyCredentials(deps, app.appId);
@@ -159,6 +165,11 @@ export const steps = {
   },
 };
 
+/** A certificate as connection.json records what entra-onboard attached. */
+export function managedCertificate(cert: CertificateInfo, source: ManagedCertificate["source"]): ManagedCertificate {
+  return { thumbprint: cert.thumbprint, source, notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString() };
+}
+
 export const KEY_CREDENTIAL_ATTEMPTS = 5;
 
 /** 1, 2, 4, 8 s: long enough for a concurrent writer's list to replicate before it is read again. */
@@ -194,7 +205,7 @@ export async function obtainCertificate(action: Of<"add-certificate">, deps: Pic
   });
   // Recorded, then on disk, then uploaded: a crash in between leaves a held certificate that
   // connection.json vouches for, which the next run adds (an unrecorded key is never uploaded).
-  await deps.record?.noteIntents({ certificates: [generated.thumbprint] });
+  await deps.record?.noteIntents({ certificates: [managedCertificate(generated, "generated")] });
   const files = await filesModule.writeCertificateFiles(deps.outDir, generated);
   return { certificate: generated, files };
 }

@@ -108,6 +108,10 @@ export interface ApplyOptions extends OnboardOptions, ConvergeOptions {
   confirm?: ((plan: Plan) => Promise<boolean>) | undefined;
 }
 
+/** Whether the run uploaded a certificate whose key it keeps in --out (generated now, or held from a crashed run). */
+const uploadedFromOut = (results: readonly ActionResult[]) =>
+  results.some((r) => r.action.kind === "add-certificate" && r.action.source !== "file" && r.outcome === "created");
+
 export async function apply(session: Session, options: ApplyOptions = {}): Promise<ApplyResult> {
   return withRun(session, options, "apply", true, async ({ prepared, observed, plan }) => {
     refuseUnansweredQuestions(plan);
@@ -121,7 +125,7 @@ export async function apply(session: Session, options: ApplyOptions = {}): Promi
       results = converged.results;
       finalPlan = converged.plan;
     }
-    const connection = await connectionDetails(finalPlan, prepared, session);
+    const connection = await connectionDetails(finalPlan, prepared, session, uploadedFromOut(results));
     const connectionFile = await prepared.record.finish(connection);
     const record = prepared.record.current;
     return {

@@ -25,7 +25,7 @@ const ADMIN: ObservedOwner = { id: "admin-id", kind: "user", name: "Tenant Admin
 const MEMBER: ObservedOwner = { id: "member-id", kind: "user", name: "Plain Member (member@contoso.onmicrosoft.com)", standing: "unprivileged" };
 const ownedBy = (...owners: ObservedOwner[]): OwnersObservation => ({ readable: true, appObjectId: "app-obj", owners });
 const recordOf = (overrides: Partial<RecordedOnboarding> = {}): RecordedOnboarding => ({
-  appId: "11111111-1111-1111-1111-111111111111", uniqueName: UNIQUE, displayName: "Xops-App", certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [], ...overrides,
+  appId: "11111111-1111-1111-1111-111111111111", uniqueName: UNIQUE, displayName: "Xops-App", currentCertificate: undefined, certificates: [], certificateDetails: [], permissions: [], roles: [], listedPermissions: [], tags: [], ...overrides,
 });
 
 function desired(overrides: Partial<DesiredState> = {}): DesiredState {
