@@ -71,7 +71,7 @@ export async function readHeldCertificate(
 export async function removeCertificateFiles(dir: string, thumbprints: readonly string[]): Promise<boolean> {
   const held = await readHeldCertificate(dir);
   if (!held || !thumbprints.some((t) => t.toUpperCase() === held.thumbprint.toUpperCase())) return false;
-  await Promise.all(Object.values(CERTIFICATE_FILES).map((name) => rm(join(dir, name), { force: true })));
+  await Promise.all([...Object.values(CERTIFICATE_FILES), PFX_FILE_NAME].map((name) => rm(join(dir, name), { force: true })));
   return true;
 }
 

@@ -8,6 +8,7 @@
 import { lifetimeDays } from "../cert/key-credential.js";
 import type { CertificateInfo } from "../cert/types.js";
 import { CertificateRefusedError, GraphRequestError } from "../shared/errors.js";
+import type { ObtainedCertificate } from "./obtain-certificate.js";
 import type { RunRecord } from "./run-record.js";
 
 /** Graph's code for a credential longer than the policy allows ("Credential lifetime exceeds the max value allowed as per assigned policy '…'."). */
@@ -30,11 +31,13 @@ export function lifetimeRefusal(error: unknown, certificate: CertificateInfo, ge
   );
 }
 
-/** Takes back what this run did locally for a refused certificate: its key files (if generated here) and its record entry. */
-export async function forgetRefusedCertificate(
-  certificate: CertificateInfo,
-  where: { outDir: string; record: RunRecord | undefined; generated: boolean },
-): Promise<void> {
-  if (where.generated) await (await import("../cert/files.js")).removeCertificateFiles(where.outDir, [certificate.thumbprint]);
-  await where.record?.forgetCertificates([certificate.thumbprint]);
+/**
+ * Takes back what this run did locally for a refused certificate: its key files (if generated
+ * here; the certificate they replaced gets its files back) and its record entry.
+ */
+export async function forgetRefusedCertificate(obtained: ObtainedCertificate, where: { outDir: string; record: RunRecord | undefined }): Promise<void> {
+  const thumbprint = obtained.certificate.thumbprint;
+  if (obtained.files.keyPath !== undefined) await (await import("../cert/files.js")).removeCertificateFiles(where.outDir, [thumbprint]);
+  if (obtained.archived) await (await import("../cert/archive.js")).restoreArchivedFiles(where.outDir, obtained.archived);
+  await where.record?.forgetCertificates([thumbprint]);
 }

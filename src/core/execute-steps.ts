@@ -3,16 +3,16 @@
  * retries the replication-lag answers Graph gives right after the write it depends on.
  */
 import { toKeyCredential } from "../cert/key-credential.js";
-import type { CertificateInfo } from "../cert/types.js";
 import type { Graph } from "../graph/types.js";
 import { GraphRequestError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import { forgetRefusedCertificate, lifetimeRefusal } from "./certificate-refusal.js";
+import { obtainCertificate, type ObtainDeps, type ObtainedCertificate } from "./obtain-certificate.js";
 import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } from "./parse.js";
 import { pollUntil } from "./poll.js";
 import { reads, RESOURCE_SP_FIELDS, writes } from "./requests.js";
 import type { RunRecord } from "./run-record.js";
-import type { Action, ActionResult, DesiredState, ManagedCertificate, ResourceServicePrincipal } from "./types.js";
+import type { Action, ActionResult, DesiredState, ResourceServicePrincipal } from "./types.js";
 
 type Of<K extends Action["kind"]> = Extract<Action, { kind: K }>;
 
@@ -28,11 +28,6 @@ export interface ExecutionContext {
   pendingCertificate: Promise<ObtainedCertificate> | undefined;
 }
 
-export interface ObtainedCertificate {
-  certificate: CertificateInfo;
-  files: { cerPath?: string; pemPath?: string; keyPath?: string };
-}
-
 export interface StepDeps {
   graph: Graph;
   clock: Clock;
@@ -41,6 +36,11 @@ export interface StepDeps {
   context: ExecutionContext;
   /** connection.json as apply keeps it (undefined for remove). */
   record?: RunRecord | undefined;
+}
+
+/** What obtaining the certificate needs of a step's dependencies. */
+export function obtainDeps(deps: StepDeps): ObtainDeps {
+  return { clock: deps.clock, desired: deps.desired, outDir: deps.outDir, record: deps.record, appKeyCredentials: deps.context.app?.keyCredentials ?? [] };
 }
 
 function requireApp(deps: StepDeps): { id: string; appId: string; keyCredentials: Record<string, unknown>[] } {
@@ -104,7 +104,8 @@ export const steps = {
   async addCertificate(action: Of<"add-certificate">, deps: StepDeps): Promise<ActionResult> {
     const app = requireApp(deps);
     const now = new Date(deps.clock.now());
-    const { certificate, files } = await (deps.context.pendingCertificate ?? obtainCertificate(action, deps));
+    const obtained = await (deps.context.pendingCertificate ?? obtainCertificate(action, obtainDeps(deps)));
+    const { certificate, files } = obtained;
     // PATCH replaces the whole list: echo every existing entry as Graph listed it, then append ours.
     // A concurrent writer can change the list under us; Graph then refuses the echo (an entry we
     // sent back no longer exists, or differs), so wait for the change to replicate, re-read the
@@ -119,7 +120,7 @@ export const steps = {
       } catch (error) {
         const refused = lifetimeRefusal(error, certificate, files.keyPath !== undefined);
         if (refused) {
-          await forgetRefusedCertificate(certificate, { outDir: deps.outDir, record: deps.record, generated: files.keyPath !== undefined });
+          await forgetRefusedCertificate(obtained, { outDir: deps.outDir, record: deps.record });
           throw refused;
         }
         if (!keyCredentialsRaced(error) || attempt >= KEY_CREDENTIAL_ATTEMPTS) throw error;
@@ -165,11 +166,6 @@ export const steps = {
   },
 };
 
-/** A certificate as connection.json records what entra-onboard attached. */
-export function managedCertificate(cert: CertificateInfo, source: ManagedCertificate["source"]): ManagedCertificate {
-  return { thumbprint: cert.thumbprint, source, notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString() };
-}
-
 export const KEY_CREDENTIAL_ATTEMPTS = 5;
 
 /** 1, 2, 4, 8 s: long enough for a concurrent writer's list to replicate before it is read again. */
@@ -184,28 +180,4 @@ export async function currentKeyCredentials(deps: Pick<StepDeps, "graph">, appId
   const response = await deps.graph.send<{ value?: unknown[] }>(reads.appsByAppId(appId));
   const app = response.body?.value?.[0];
   return app ? parseApplication(app).keyCredentials.map((k) => k.raw) : [];
-}
-
-/** The certificate an add-certificate action uploads: the user's file, the held one, or a new one. */
-export async function obtainCertificate(action: Of<"add-certificate">, deps: Pick<StepDeps, "clock" | "desired" | "outDir" | "record">): Promise<ObtainedCertificate> {
-  const now = new Date(deps.clock.now());
-  const choice = deps.desired.certificate;
-  if (action.source === "file" && choice.mode === "file") return { certificate: choice.certificate, files: { cerPath: choice.path } };
-  const filesModule = await import("../cert/files.js");
-  if (action.source === "held") {
-    const held = await filesModule.readHeldCertificate(deps.outDir);
-    if (held) return { certificate: held, files: { cerPath: held.cerPath, keyPath: held.keyPath } };
-  }
-  const { generateCertificate } = await import("../cert/generate.js");
-  const generated = await generateCertificate({
-    commonName: deps.desired.displayName,
-    keySizeBits: choice.mode === "generate" ? choice.keySizeBits : 2048,
-    validityDays: choice.mode === "generate" ? choice.validityDays : 365,
-    now,
-  });
-  // Recorded, then on disk, then uploaded: a crash in between leaves a held certificate that
-  // connection.json vouches for, which the next run adds (an unrecorded key is never uploaded).
-  await deps.record?.noteIntents({ certificates: [managedCertificate(generated, "generated")] });
-  const files = await filesModule.writeCertificateFiles(deps.outDir, generated);
-  return { certificate: generated, files };
 }

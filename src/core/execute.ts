@@ -6,7 +6,8 @@
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
 import { CertificateRefusedError } from "../shared/errors.js";
-import { managedCertificate, obtainCertificate, steps, type ExecutionContext, type StepDeps } from "./execute-steps.js";
+import { obtainDeps, steps, type ExecutionContext, type StepDeps } from "./execute-steps.js";
+import { managedCertificate, obtainCertificate } from "./obtain-certificate.js";
 import { undoSteps } from "./execute-undo.js";
 import type { Intents, RunRecord } from "./run-record.js";
 import type { Action, ActionResult, DesiredState, ExecutionEvent, ObservedState, Plan } from "./types.js";
@@ -62,7 +63,7 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   if (context.app && deps.record) await deps.record.noteApp(context.app);
   const addCertificate = actions.find((a) => a.kind === "add-certificate");
   if (addCertificate?.kind === "add-certificate") {
-    context.pendingCertificate = obtainCertificate(addCertificate, stepDeps);
+    context.pendingCertificate = obtainCertificate(addCertificate, obtainDeps(stepDeps));
     // Awaited by the add-certificate step; this only stops an early failure from going unhandled.
     context.pendingCertificate.catch(() => undefined);
   }

@@ -185,7 +185,10 @@ export async function remove(session: Session, options: RemoveOptions = {}): Pro
     const recorded = prepared.record.current;
     if (recorded?.appId === undefined || recorded.appId === target.appId.toLowerCase()) {
       await removeConnectionFile(prepared.outDir);
-      if (recorded) await (await import("../cert/files.js")).removeCertificateFiles(prepared.outDir, recorded.managed.certificates);
+      if (recorded) {
+        await (await import("../cert/files.js")).removeCertificateFiles(prepared.outDir, recorded.managed.certificates);
+        await (await import("../cert/archive.js")).removeArchivedFiles(prepared.outDir, recorded.managed.certificates);
+      }
     }
     return { ...result, results: outcome.results, ...(deletion ? { removed: target } : { released: target }) };
   });
