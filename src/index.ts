@@ -11,9 +11,22 @@
  *   const session = await connect({ method: "device-code" });
  *   await apply(session, { desired });
  */
-export { apply, checkLocalInputs, desiredState, plan, prepare, remove, status, AbortedError } from "./core/pipeline.js";
-export type { ApplyOptions, ApplyResult, OnboardOptions, PipelineEvent, PlanOptions, PlanResult, RemoveOptions, RemoveResult } from "./core/pipeline.js";
-export type { Action, ActionResult, DesiredState, Finding, ManagedRecord, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
+export { apply, checkLocalInputs, desiredState, plan, prepare, remove, rotate, status, AbortedError } from "./core/pipeline.js";
+export type {
+  ApplyOptions,
+  ApplyResult,
+  CertificateAnswer,
+  FormValues,
+  OnboardOptions,
+  PipelineEvent,
+  PlanOptions,
+  PlanResult,
+  RemoveOptions,
+  RemoveResult,
+  RotateOptions,
+  RotateResult,
+} from "./core/pipeline.js";
+export type { Action, ActionResult, DesiredState, Finding, ManagedCertificate, ManagedRecord, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
 export type { ConnectionFile } from "./core/record.js";
 export type { Session } from "./core/session.js";
 export type { Profile, PermissionSpec } from "./core/profiles.js";
@@ -29,4 +42,15 @@ export type { TokenCacheOptions, TokenCacheStatus } from "./auth/sign-in-cache.j
 export type { KeyStore } from "./auth/keyring.js";
 export { startSandbox } from "./sandbox/server.js";
 export type { Sandbox, SandboxOptions } from "./sandbox/server.js";
-export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, OutDirBusyError, ExitCode } from "./shared/errors.js";
+export {
+  AppError,
+  InputError,
+  PreflightError,
+  ForeignAppError,
+  GraphRequestError,
+  CertificateRefusedError,
+  TimeoutError,
+  ConvergenceError,
+  OutDirBusyError,
+  ExitCode,
+} from "./shared/errors.js";

@@ -6,7 +6,7 @@ import { ConvergenceError, InputError } from "../shared/errors.js";
 import type { Prepared } from "./desired.js";
 import type { CertificateDetails, ConnectionFile } from "./record.js";
 import type { Session } from "./session.js";
-import type { Plan } from "./types.js";
+import type { DesiredState, Plan } from "./types.js";
 
 /** Questions only the admin can answer stop apply before any write (exit 2): a name other than --name. */
 export function refuseUnansweredQuestions(plan: Plan): void {
@@ -23,17 +23,36 @@ export function refuseUnansweredQuestions(plan: Plan): void {
  */
 export async function connectionDetails(finalPlan: Plan, prepared: Prepared, session: Session, uploadedFromOut = false): Promise<Omit<ConnectionFile, "managed">> {
   if (finalPlan.app.state === "absent") throw new Error("internal: no application after apply");
+  const form = formValues(finalPlan, prepared.desired, session);
   return {
     formatVersion: 2,
-    tenantId: finalPlan.tenant.id || session.tenantId,
-    appId: finalPlan.app.appId,
+    tenantId: form.tenantId,
+    appId: form.appId,
     applicationObjectId: finalPlan.app.objectId,
     servicePrincipalId: finalPlan.app.servicePrincipalId,
     uniqueName: prepared.desired.uniqueName,
     displayName: prepared.desired.displayName,
-    friendlyName: finalPlan.tenant.displayName ? `${finalPlan.tenant.displayName} - ${prepared.desired.displayName}` : prepared.desired.displayName,
-    organization: finalPlan.tenant.initialDomain,
+    friendlyName: form.friendlyName,
+    organization: form.organization,
     certificate: await currentCertificate(finalPlan, prepared, uploadedFromOut),
+  };
+}
+
+/** What the platform's "Link a new Microsoft Account" form asks for (all but the certificate). */
+export interface FormValues {
+  friendlyName: string;
+  tenantId: string;
+  appId: string;
+  organization: string;
+}
+
+export function formValues(plan: Plan, desired: Pick<DesiredState, "displayName">, session: Pick<Session, "tenantId">): FormValues {
+  if (plan.app.state === "absent") throw new Error("internal: no application yet");
+  return {
+    friendlyName: plan.tenant.displayName ? `${plan.tenant.displayName} - ${desired.displayName}` : desired.displayName,
+    tenantId: plan.tenant.id || session.tenantId,
+    appId: plan.app.appId,
+    organization: plan.tenant.initialDomain,
   };
 }
 

@@ -60,7 +60,7 @@ export function planCertificate(desired: DesiredState, observed: ObservedState, 
     else if (held && held.notAfter.getTime() > now.getTime() + DAY_MS && choice.mode === "generate") {
       plan.action = { kind: "add-certificate", source: "held", thumbprint: held.thumbprint, path: held.cerPath };
       plan.certificate = { state: "pending", thumbprint: held.thumbprint, source: "generated", expires: held.notAfter.toISOString() };
-    } else if (held) plan.warnings.push(`the certificate kept in ${held.cerPath} has expired; a new one is needed`);
+    } else if (held && held.notAfter.getTime() <= now.getTime() + DAY_MS) plan.warnings.push(`the certificate kept in ${held.cerPath} has expired; a new one is needed`);
     current ??= plan.action ? undefined : recordedCurrent(keys, record, recorded);
     if (!current && !plan.action && choice.mode === "generate") {
       if (keys.length === 0 || desired.addCertificate) {

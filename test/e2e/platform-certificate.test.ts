@@ -91,6 +91,52 @@ describe("the platform's certificate", () => {
   });
 });
 
+describe("the platform's flow in one run (an interactive caller answers which certificate)", () => {
+  it("asks after the app, consent and role are in place, with the form's values; the answer is attached; a re-run does not ask", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const { cert, path } = await platformCertificate(h, await dirs.make());
+    const asked: unknown[] = [];
+    const result = await apply(h.session(), {
+      outDir: out,
+      chooseCertificate: async (form) => {
+        asked.push(form);
+        // By now everything but the certificate is in the tenant.
+        const s = stateOf(h);
+        expect(s.grants).toEqual([ACCESS_REVIEW, EXCHANGE_MANAGE].sort());
+        expect(s.roles).toEqual(["Global Reader"]);
+        expect(s.thumbprints).toEqual([]);
+        return { certificate: path };
+      },
+    });
+    const s = expectXopsConverged(h);
+    expect(asked).toEqual([{ friendlyName: "Contoso - Xops-App", tenantId: h.tenantId, appId: s.appId, organization: "contoso.onmicrosoft.com" }]);
+    expect(s.thumbprints).toEqual([cert.thumbprint]);
+    expect(result.connection.certificate).toMatchObject({ thumbprint: cert.thumbprint, source: "brought" });
+    // The plan shown for confirmation left the certificate for later.
+    expect(result.plan.actions.map((a) => a.kind)).not.toContain("add-certificate");
+
+    const again = await apply(h.session(), { outDir: out, chooseCertificate: async () => expect.fail("asked again") });
+    expect(again.changed).toBe(false);
+  });
+
+  it("Enter (generate) makes the key pair here, as a default run would", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const result = await apply(h.session(), { outDir: out, chooseCertificate: async () => ({ generate: true }) });
+    expect(expectXopsConverged(h).thumbprints).toEqual([result.connection.certificate?.thumbprint]);
+    expect(result.connection.certificate?.keyPath).toBe(join(out, "private-key.pem"));
+  });
+
+  it("a certificate option or an existing certificate means no question", async () => {
+    const h = createHarness(msw.server);
+    const { path } = await platformCertificate(h, await dirs.make());
+    const never = async () => expect.fail("must not ask");
+    await apply(h.session(), { outDir: await dirs.make(), certificate: path, chooseCertificate: never });
+    await apply(h.session(), { outDir: await dirs.make(), noCertificate: true, chooseCertificate: never });
+  });
+});
+
 describe("expiry", () => {
   it("the platform's certificate: status is drift within the warning window and after expiry, naming the date; never 'in 0 days'", async () => {
     const h = createHarness(msw.server);
