@@ -14,8 +14,7 @@
 import { join } from "node:path";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
-import { unsafeCharacter } from "../shared/input-text.js";
-import { isGuid } from "../shared/text.js";
+import { date, guid, isObject, list, object, optional, problem, source, text, thumbprint } from "./record-checks.js";
 import type { HeldCertificate, ManagedCertificate, ManagedRecord, ObserveHints, PermissionKey, RecordedOnboarding } from "./types.js";
 
 export const CONNECTION_FILE = "connection.json";
@@ -58,47 +57,6 @@ export type ConnectionRecord = Pick<ConnectionFile, Always> & Partial<Omit<Conne
 export type ParsedConnectionRecord = { ok: true; record: ConnectionRecord } | { ok: false; problem: string };
 
 export const emptyManaged = (): ManagedRecord => ({ certificates: [], certificateDetails: [], permissions: [], roles: [], listedPermissions: [], tags: [] });
-
-/** What is wrong with the value at `at` ("managed.roles[0]"), or undefined when it is fine. */
-type Check = (value: unknown, at: string) => string | undefined;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const problem = (at: string, what: string) => `has a '${at}' that ${what}`;
-
-const text: Check = (v, at) => {
-  if (typeof v !== "string") return problem(at, "is not a string");
-  const unsafe = unsafeCharacter(v);
-  return unsafe ? problem(at, `contains a control character (${unsafe})`) : undefined;
-};
-const guid: Check = (v, at) => (typeof v === "string" && isGuid(v) ? undefined : problem(at, "is not a GUID"));
-const thumbprint: Check = (v, at) => (typeof v === "string" && /^[0-9A-F]{40}$/i.test(v) ? undefined : problem(at, "is not a SHA-1 thumbprint (40 hex digits)"));
-const date: Check = (v, at) => (typeof v === "string" && !text(v, at) && !Number.isNaN(Date.parse(v)) ? undefined : problem(at, "is not a date"));
-const source: Check = (v, at) => (v === "generated" || v === "brought" ? undefined : problem(at, "is not 'generated' or 'brought'"));
-const optional = (check: Check): Check => (v, at) => (v === undefined || v === null ? undefined : check(v, at));
-
-function object(fields: Record<string, Check>): Check {
-  return (v, at) => {
-    if (!isObject(v)) return at === "" ? "is not a JSON object" : problem(at, "is not an object");
-    for (const [name, check] of Object.entries(fields)) {
-      const found = check(v[name], at === "" ? name : `${at}.${name}`);
-      if (found) return found;
-    }
-    return undefined;
-  };
-}
-
-/** A list the record keeps; absent means empty (format 1 has none). */
-function list(item: Check): Check {
-  return (v, at) => {
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v)) return problem(at, "is not a list");
-    for (const [i, entry] of v.entries()) {
-      const found = item(entry, `${at}[${i}]`);
-      if (found) return found;
-    }
-    return undefined;
-  };
-}
 
 const permission = object({ resourceAppId: guid, appRoleId: guid });
 const managedCertificate = object({ thumbprint, source, notBefore: date, notAfter: date });
