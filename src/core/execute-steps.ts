@@ -110,9 +110,20 @@ export const steps = {
     // A concurrent writer can change the list under us; Graph then refuses the echo (an entry we
     // sent back no longer exists, or differs), so wait for the change to replicate, re-read the
     // list and try again (an immediate re-read can still show the old list).
+    const nowCurrent = () =>
+      deps.record?.noteCurrentCertificate({
+        thumbprint: certificate.thumbprint,
+        source: files.keyPath ? "generated" : "brought",
+        ...files,
+        notBefore: certificate.notBefore.toISOString(),
+        notAfter: certificate.notAfter.toISOString(),
+      });
     for (let attempt = 1; ; attempt++) {
       const present = app.keyCredentials.some((k) => typeof k.customKeyIdentifier === "string" && thumbprintFromCustomKeyIdentifier(k.customKeyIdentifier) === certificate.thumbprint);
-      if (present) return { action, outcome: "already-existed", detail: `thumbprint ${certificate.thumbprint}` };
+      if (present) {
+        await nowCurrent();
+        return { action, outcome: "already-existed", detail: `thumbprint ${certificate.thumbprint}` };
+      }
       const added = toKeyCredential(certificate, now, `entra-onboard ${certificate.thumbprint.slice(0, 8)}`);
       try {
         await deps.graph.send(writes.setKeyCredentials(app.id, deps.desired.displayName, certificate.thumbprint, app.keyCredentials, added));
@@ -128,6 +139,7 @@ export const steps = {
         app.keyCredentials = await currentKeyCredentials(deps, app.appId);
       }
     }
+    await nowCurrent();
     return { action, outcome: "created", detail: `thumbprint ${certificate.thumbprint}${files.keyPath ? `, private key ${files.keyPath}` : ""}` };
   },
 

@@ -56,12 +56,19 @@ export function planCertificate(desired: DesiredState, observed: ObservedState, 
     }
   } else {
     const heldKey = held ? onApp(held.thumbprint) : undefined;
-    if (held && heldKey) current = { key: heldKey, thumbprint: held.thumbprint, source: "generated", notAfter: held.notAfter, where: `private key in ${held.keyPath}` };
-    else if (held && held.notAfter.getTime() > now.getTime() + DAY_MS && choice.mode === "generate") {
+    const heldValid = held !== undefined && held.notAfter.getTime() > now.getTime() + DAY_MS;
+    const named = record?.currentCertificate;
+    if (held && !heldKey && heldValid && choice.mode === "generate") {
+      // A key entra-onboard made and recorded, never uploaded: a run stopped in between. Finish it.
       plan.action = { kind: "add-certificate", source: "held", thumbprint: held.thumbprint, path: held.cerPath };
       plan.certificate = { state: "pending", thumbprint: held.thumbprint, source: "generated", expires: held.notAfter.toISOString() };
-    } else if (held && held.notAfter.getTime() <= now.getTime() + DAY_MS) plan.warnings.push(`the certificate kept in ${held.cerPath} has expired; a new one is needed`);
-    current ??= plan.action ? undefined : recordedCurrent(keys, record, recorded);
+    } else if (held && heldKey && (named === undefined || named === held.thumbprint || !onApp(named))) {
+      current = { key: heldKey, thumbprint: held.thumbprint, source: "generated", notAfter: held.notAfter, where: `private key in ${held.keyPath}` };
+    } else {
+      if (held && !heldKey && !heldValid) plan.warnings.push(`the certificate kept in ${held.cerPath} has expired; a new one is needed`);
+      // The one connection.json names (the last one attached), else the latest-ending one it records.
+      current = recordedCurrent(keys, record, recorded);
+    }
     if (!current && !plan.action && choice.mode === "generate") {
       if (keys.length === 0 || desired.addCertificate) {
         plan.action = { kind: "add-certificate", source: "generate", keySizeBits: choice.keySizeBits, validityDays: choice.validityDays };

@@ -6,7 +6,7 @@
  * is recognised by its appId even before Graph shows its owners. Writes go one after the other.
  */
 import { writeConnectionFile } from "./local-state.js";
-import { emptyManaged, recordedOnboarding, type ConnectionFile, type ConnectionRecord } from "./record.js";
+import { emptyManaged, recordedOnboarding, type CertificateDetails, type ConnectionFile, type ConnectionRecord } from "./record.js";
 import type { DesiredState, ManagedCertificate, ManagedRecord, PermissionKey, RecordedOnboarding } from "./types.js";
 
 const samePermission = (a: PermissionKey, b: PermissionKey) => a.resourceAppId.toLowerCase() === b.resourceAppId.toLowerCase() && a.appRoleId.toLowerCase() === b.appRoleId.toLowerCase();
@@ -87,6 +87,17 @@ export class RunRecord {
     managed.certificateDetails = managed.certificateDetails.filter((c) => !gone.has(c.thumbprint));
     if (this.record.certificate && gone.has(this.record.certificate.thumbprint)) this.record.certificate = null;
     if (managed.certificates.length + managed.certificateDetails.length !== before) await this.flush();
+  }
+
+  /**
+   * A certificate this run attached is the connection's from now on, also for the re-reads that
+   * follow in the same run (a renewal must not be planned again); finish() writes its full details.
+   */
+  async noteCurrentCertificate(certificate: CertificateDetails): Promise<void> {
+    const record = this.ensure();
+    if (record.certificate?.thumbprint === certificate.thumbprint) return;
+    record.certificate = certificate;
+    await this.flush();
   }
 
   /** The finished connection.json (written only when its text changed); returns its path. */

@@ -91,6 +91,35 @@ describe("the platform's certificate", () => {
   });
 });
 
+describe("a platform certificate uploaded by hand, then named with --certificate", () => {
+  it("becomes the connection's and stays it on plain re-runs, although a generated key is still in --out", async () => {
+    const h = createHarness(msw.server);
+    const out = await dirs.make();
+    const generated = (await apply(h.session(), { outDir: out })).connection.certificate!.thumbprint;
+    const { cert, path } = await platformCertificate(h, await dirs.make());
+    // The admin follows the vendor's document and uploads the platform's certificate in the portal.
+    const app = h.tenant.applications()[0]!;
+    const truth = h.tenant.apps.truth(app.id)!;
+    const entry = { customKeyIdentifier: cert.thumbprint, displayName: "CN=Xops platform", startDateTime: cert.notBefore.toISOString(), endDateTime: cert.notAfter.toISOString(), key: Buffer.from(cert.der).toString("base64"), keyId: randomUUID(), type: "AsymmetricX509Cert", usage: "Verify" };
+    h.tenant.apps.put({ ...truth, keyCredentials: [...truth.keyCredentials, entry] }, h.clock.now());
+    expect((await status(h.session(), { outDir: out })).plan.findings.map((f) => f.kind)).toEqual(["foreign-certificates"]);
+
+    const named = await apply(h.session(), { outDir: out, certificate: path });
+    expect(named.changed).toBe(false);
+    expect(named.connection.certificate).toMatchObject({ thumbprint: cert.thumbprint, source: "brought" });
+    for (let run = 0; run < 2; run++) {
+      const plain = await apply(h.session(), { outDir: out });
+      expect(plain.changed).toBe(false);
+      expect(plain.connection.certificate?.thumbprint).toBe(cert.thumbprint);
+    }
+    const checked = await status(h.session(), { outDir: out });
+    expect(checked.inSync).toBe(true);
+    expect(checked.plan.unchanged).toEqual(expect.arrayContaining([`certificate ${generated} (an earlier one of entra-onboard's, kept until retired)`]));
+    // It was not entra-onboard that added it: remove would not take it back.
+    expect((await savedConnection(out)).managed.certificates).toEqual([generated]);
+  });
+});
+
 describe("the platform's flow in one run (an interactive caller answers which certificate)", () => {
   it("asks after the app, consent and role are in place, with the form's values; the answer is attached; a re-run does not ask", async () => {
     const h = createHarness(msw.server);
