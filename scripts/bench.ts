@@ -7,6 +7,8 @@
  * kept sign-in (warm), its no-op re-run, status, and a fresh apply on another tenant with an empty
  * token cache (cold). Rounds alternate with start-up runs (`--version`, `--help`, bare `node -e 0`),
  * and medians are reported, because the 2-core machine is shared: the load average is printed.
+ * Then the `bulk` scenario (scripts/bench-bulk.ts): 1,000 tenants, once with generated keys, once
+ * with given certificates. `npm run bench -- single` or `npm run bench -- bulk` runs one part only.
  * A measurement, not a test: nothing here fails on a threshold.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -17,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import type { RequestStats } from "../src/fake/types.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
+import { benchBulk } from "./bench-bulk.js";
 
 const LATENCY_MS = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -122,9 +125,24 @@ function startupRuns(cwd: string, runs: number, into: Map<string, number[]>): vo
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 async function main(): Promise<void> {
+  const part = process.argv[2] ?? "all";
+  if (!["all", "single", "bulk"].includes(part)) throw new Error(`usage: bench [all|single|bulk], got ${part}`);
   console.log(`entra-onboard bench · Node ${process.version} · ${availableParallelism()} CPU(s) (${cpus()[0]?.model ?? "unknown"}) · ${process.platform}/${process.arch}`);
   console.log(`load average at start (1/5/15 min): ${load()}`);
   const cwd = await mkdtemp(join(tmpdir(), "eo-bench-"));
+  try {
+    if (part !== "bulk") await single(cwd);
+    if (part !== "single") {
+      const tenants = Number(process.env.BENCH_BULK_TENANTS ?? 1000);
+      await benchBulk({ bin: BIN, cwd, env: childEnv(join(cwd, "bulk-cache")), tenants });
+    }
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+  console.log(`load average at the end (1/5/15 min): ${load()}`);
+}
+
+async function single(cwd: string): Promise<void> {
   const sandbox = await startSandbox({ tenants: 2 * ROUNDS, faults: { latencyMs: LATENCY_MS } });
   const startup = new Map<string, number[]>();
   const samples = new Map<Scenario, Sample[]>();
@@ -140,7 +158,6 @@ async function main(): Promise<void> {
   } finally {
     await sandbox.close();
   }
-  await rm(cwd, { recursive: true, force: true });
 
   const bare = median(startup.get("node -e 0") ?? []);
   console.log(`\nReal CLI process (${relative(BIN)}) against the sandbox, ${LATENCY_MS} ms latency per Graph round trip (sign-in itself has none); median of ${ROUNDS} rounds.`);
@@ -174,7 +191,6 @@ async function main(): Promise<void> {
   console.table(
     [...startup].map(([command, t]) => ({ command, medianMs: Math.round(median(t)), minMs: Math.round(Math.min(...t)), ratioToBareNode: (median(t) / bare).toFixed(2) })),
   );
-  console.log(`load average at end (1/5/15 min): ${load()}`);
 }
 
 function relative(path: string): string {

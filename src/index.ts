@@ -10,10 +10,29 @@
  *   const desired = await checkLocalInputs({ profile: "./profile.yaml" }, new Date());
  *   const session = await connect({ method: "device-code" });
  *   await apply(session, { desired });
+ *
+ * A fleet (MSPs): the same pipeline for every tenant of a tenants file, one sign-in through GDAP:
+ *
+ *   const fleet = await readTenantsFile("tenants.csv", { profile: "xops" }, new Date());
+ *   const connection = await connectFleet({ method: "device-code" });
+ *   const result = await bulk({ command: "apply", fleet, connection, outDir: "./out", onEvent: console.log });
  */
-export { apply, checkLocalInputs, desiredState, plan, prepare, remove, status, AbortedError } from "./core/pipeline.js";
-export type { ApplyOptions, ApplyResult, OnboardOptions, PipelineEvent, PlanOptions, PlanResult, RemoveOptions, RemoveResult } from "./core/pipeline.js";
-export type { Action, ActionResult, DesiredState, Finding, ManagedRecord, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
+export { apply, checkLocalInputs, desiredState, plan, prepare, remove, rotate, status, AbortedError } from "./core/pipeline.js";
+export type {
+  ApplyOptions,
+  ApplyResult,
+  CertificateAnswer,
+  FormValues,
+  OnboardOptions,
+  PipelineEvent,
+  PlanOptions,
+  PlanResult,
+  RemoveOptions,
+  RemoveResult,
+  RotateOptions,
+  RotateResult,
+} from "./core/pipeline.js";
+export type { Action, ActionResult, DesiredState, Finding, ManagedCertificate, ManagedRecord, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
 export type { ConnectionFile } from "./core/record.js";
 export type { Session } from "./core/session.js";
 export type { Profile, PermissionSpec } from "./core/profiles.js";
@@ -27,6 +46,26 @@ export { logout } from "./auth/logout.js";
 export type { LogoutOptions, LogoutReport } from "./auth/logout.js";
 export type { TokenCacheOptions, TokenCacheStatus } from "./auth/sign-in-cache.js";
 export type { KeyStore } from "./auth/keyring.js";
+export { bulk, DEFAULT_CONCURRENCY } from "./bulk/run.js";
+export type { BulkOptions, BulkResult } from "./bulk/run.js";
+export type { BulkCommand, BulkEvent, BulkSummary, FleetConnectionDetails, TenantResult, TenantStatus } from "./bulk/types.js";
+export { connectFleet } from "./bulk/connect-fleet.js";
+export type { FleetConnectOptions, FleetConnection } from "./bulk/connect-fleet.js";
+export { fleetFromTenants, readTenantsFile, formatTenantsFile, MAX_TENANTS } from "./bulk/tenants-file.js";
+export type { Fleet, FleetDefaults, TenantRow } from "./bulk/tenants-file.js";
+export type { BulkReport } from "./bulk/report.js";
 export { startSandbox } from "./sandbox/server.js";
-export type { Sandbox, SandboxOptions } from "./sandbox/server.js";
-export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, OutDirBusyError, ExitCode } from "./shared/errors.js";
+export type { Sandbox, SandboxOptions, SandboxPartner } from "./sandbox/server.js";
+export type { PartnerOptions, DelegatedAdminRelationship } from "./sandbox/partner.js";
+export {
+  AppError,
+  InputError,
+  PreflightError,
+  ForeignAppError,
+  GraphRequestError,
+  CertificateRefusedError,
+  TimeoutError,
+  ConvergenceError,
+  OutDirBusyError,
+  ExitCode,
+} from "./shared/errors.js";

@@ -11,7 +11,7 @@ import { findKeptAccessToken, type KeptToken } from "./kept-token.js";
 import { osKeyStore, type KeyStore } from "./keyring.js";
 import { ensurePrivateDirectory } from "./private-files.js";
 import { findRecord, saveRecord, type RecordKey, type StoredRecord } from "./sign-in-records.js";
-import { PersistentTokenCache } from "./token-cache.js";
+import { PersistentTokenCache, type MsalCachePlugin } from "./token-cache.js";
 
 export interface TokenCacheOptions {
   /** Default: ENTRA_ONBOARD_CACHE_DIR, else the per-user cache directory of the OS. */
@@ -33,6 +33,8 @@ export interface TokenCacheStatus {
 
 export interface SignInCache {
   location: CacheLocation;
+  /** The MSAL cache plugin over the token cache file. */
+  plugin: MsalCachePlugin;
   /** For @azure/identity credentials (loads its plugin hook, so only when a credential is built). */
   persistence(): Promise<TokenCachePersistenceOptions>;
   find(key: RecordKey): Promise<StoredRecord | undefined>;
@@ -58,6 +60,7 @@ export async function openSignInCache(options: TokenCacheOptions, env: Env): Pro
   const cache = new PersistentTokenCache({ file: location.tokenCacheFile, keyStore: choice.keyStore, noKeyStoreReason: choice.reason });
   return {
     location,
+    plugin: cache,
     persistence: async () => (await import("./identity-cache-plugin.js")).persistenceOptions(cache),
     find: (key) => findRecord(location.recordsFile, key),
     keptToken: async (record, scopes, nowSeconds) => {

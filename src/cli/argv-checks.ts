@@ -6,7 +6,8 @@
  * - no control characters in any argument (a newline and ANSI escapes in --name print a forged
  *   plan line; a path or tenant has no use for them);
  * - no option given twice: yargs turns a repeated option into an array, which no option here takes;
- * - the formats a few options must have before they reach a URL or a path (tenant, client id).
+ * - the formats a few options must have before they reach a URL or a path (tenant, partner tenant,
+ *   client id).
  */
 import { unsafeCharacter } from "../shared/input-text.js";
 import { isGuid } from "../shared/text.js";
@@ -39,9 +40,11 @@ export function parsedArgumentProblem(args: Readonly<Record<string, unknown>>): 
     const flag = key.length === 1 ? `-${key}` : `--${key}`;
     return `${flag} was given ${value.length === 2 ? "twice" : `${value.length} times`}; give it once.`;
   }
-  const tenant = args.tenant;
-  if (typeof tenant === "string" && !isGuid(tenant) && !DOMAIN.test(tenant)) {
-    return `--tenant must be a tenant id (GUID) or a domain such as contoso.onmicrosoft.com, got '${tenant}'.`;
+  for (const option of ["tenant", "partner-tenant"]) {
+    const tenant = args[option];
+    if (typeof tenant === "string" && !isGuid(tenant) && !DOMAIN.test(tenant)) {
+      return `--${option} must be a tenant id (GUID) or a domain such as contoso.onmicrosoft.com, got '${tenant}'.`;
+    }
   }
   const clientId = args["client-id"];
   if (typeof clientId === "string" && !isGuid(clientId)) return `--client-id must be an application (client) id GUID, got '${clientId}'.`;

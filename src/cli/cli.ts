@@ -8,8 +8,10 @@ import { printable } from "../shared/input-text.js";
 import { parsedArgumentProblem, rawArgumentProblem } from "./argv-checks.js";
 import { logoutCommand } from "./commands/logout.js";
 import { applyCommand } from "./commands/apply.js";
+import { bulkCommand } from "./commands/bulk.js";
 import { planCommand } from "./commands/plan.js";
 import { removeCommand } from "./commands/remove.js";
+import { rotateCommand } from "./commands/rotate.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
 import { verifyCommand } from "./commands/verify.js";
@@ -28,29 +30,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .usage(
       "$0 <command> [options]\n\nOnboard a Microsoft 365 / Entra ID tenant to the read-only cloud-operations platform in one idempotent run:\n" +
         "single-tenant app, Exchange.ManageAsApp and/or AccessReview.Read.All with admin consent, Global Reader, certificate.\n" +
-        "Every command reads the tenant first; only apply and remove write, after showing what they will do.",
+        "Every command reads the tenant first; only apply, rotate and remove write, after showing what they will do.",
     )
     .command(planCommand(ctx))
     .command(applyCommand(ctx))
     .command(statusCommand(ctx))
+    .command(rotateCommand(ctx))
     .command(removeCommand(ctx))
     .command(verifyCommand(ctx))
     .command(sandboxCommand(ctx))
     .command(logoutCommand(ctx))
+    .command(bulkCommand(ctx))
     .check((args) => {
       // Every command's options are single-valued, non-empty and printable (argv-checks.ts).
       const problem = parsedArgumentProblem(args);
       if (problem) throw new InputError(problem);
       return true;
     }, true)
-    .demandCommand(1, "Name a command: plan, apply, status, remove, verify, sandbox or logout.")
+    .demandCommand(1, "Name a command: plan, apply, status, rotate, remove, verify, bulk, sandbox or logout.")
     .strict()
     .recommendCommands()
     .example("$0 apply --sandbox --yes --verify", "Try the whole onboarding against a simulated tenant")
     .example("$0 plan", "Sign in and show what would change")
     .example("$0 apply --tenant contoso.onmicrosoft.com", "Onboard the tenant (asks before writing)")
     .example("$0 status --json", "Drift check for scripts (exit 3 on drift)")
+    .example("$0 apply --no-certificate --yes", "Everything but the certificate (for scripts); attach the platform's later with --certificate <file>")
+    .example("$0 rotate --certificate new-platform.cer", "Attach the platform's new certificate next to the old one")
     .example("$0 plan --destroy", "Show what remove would delete")
+    .example("$0 bulk apply tenants.csv", "Onboard every tenant in the file (MSPs: one sign-in through GDAP)")
     .epilogue(`${EXIT_CODES_TEXT}\n\nSign-in needs Global Administrator, or Privileged Role Administrator + Cloud Application Administrator.`)
     .version(false)
     .option("version", { alias: "v", type: "boolean", describe: "Show the version" })

@@ -5,6 +5,7 @@
  * no held key) and the certificate is to be generated, apply starts the key before it reads the
  * tenant, so it is ready when stage 2 uploads the certificate. It is handed out at most once, only
  * for a certificate of its size; if the plan needs none, it is dropped unused and never written.
+ * A fleet run (bulk) brings its own generator and gets no spare key.
  */
 import type { webcrypto } from "node:crypto";
 import type { RunRecord } from "./run-record.js";
@@ -24,7 +25,8 @@ interface LocalState {
 
 export function spareKeyFor(prepared: LocalState): SpareKey | undefined {
   const choice = prepared.desired.certificate;
-  if (choice.mode !== "generate" || prepared.held !== undefined || prepared.record.current !== undefined) return undefined;
+  // Bulk brings its own generator, which keeps key generation to one per core: no key outside it.
+  if (choice.mode !== "generate" || choice.generator !== undefined || prepared.held !== undefined || prepared.record.current !== undefined) return undefined;
   let pending: Promise<webcrypto.CryptoKeyPair> | undefined = import("../cert/generate.js").then((m) => m.startKeyPair(choice.keySizeBits));
   pending.catch(() => undefined);
   return {

@@ -113,8 +113,9 @@ export function newServicePrincipal(source: SpSource, fields: Record<string, unk
     ...fields,
     appId: source.appId,
     displayName: typeof fields["displayName"] === "string" ? fields["displayName"] : source.displayName,
-    appRoles: structuredClone([...source.appRoles]),
-    oauth2PermissionScopes: structuredClone([...source.oauth2PermissionScopes]),
+    // A frozen list (a first-party API's, seed.ts) is shared as it is: the store keeps frozen data by reference.
+    appRoles: Object.isFrozen(source.appRoles) ? (source.appRoles as AppRoleJson[]) : structuredClone([...source.appRoles]),
+    oauth2PermissionScopes: Object.isFrozen(source.oauth2PermissionScopes) ? (source.oauth2PermissionScopes as PermissionScopeJson[]) : structuredClone([...source.oauth2PermissionScopes]),
     servicePrincipalNames: [...source.servicePrincipalNames],
   };
 }

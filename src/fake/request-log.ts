@@ -9,6 +9,8 @@ function isBatchEnvelope(entry: RequestLogEntry): boolean {
 
 export class RequestLog {
   readonly entries: RequestLogEntry[] = [];
+  /** Each top-level entry's index, so a batch item finds its envelope without scanning a long log. */
+  private readonly indexes = new Map<RequestLogEntry, number>();
   private inFlight = 0;
   private waves = 0;
 
@@ -17,6 +19,7 @@ export class RequestLog {
     if (this.inFlight === 0) this.waves += 1;
     this.inFlight += 1;
     const entry: RequestLogEntry = { method: method.toUpperCase(), url, tenantId: undefined, status: 0, startedAt: now, endedAt: now, wave: this.waves };
+    this.indexes.set(entry, this.entries.length);
     this.entries.push(entry);
     return entry;
   }
@@ -28,7 +31,7 @@ export class RequestLog {
   }
 
   batchItem(outer: RequestLogEntry, method: string, url: string, status: number, startedAt: number, endedAt: number): void {
-    this.entries.push({ method: method.toUpperCase(), url, tenantId: outer.tenantId, status, startedAt, endedAt, batchIndex: this.entries.indexOf(outer) });
+    this.entries.push({ method: method.toUpperCase(), url, tenantId: outer.tenantId, status, startedAt, endedAt, batchIndex: this.indexes.get(outer) ?? this.entries.indexOf(outer) });
   }
 
   stats(sinceIndex = 0): RequestStats {

@@ -24,6 +24,18 @@ export const RoleTemplateIds = {
   SecurityAdministrator: "194ae4cb-b126-40b2-bd5b-6091b380977d",
 } as const;
 
+/**
+ * First-party data is the same in every tenant and never changes: frozen, so a sandbox of 1,000
+ * tenants stores it once (store.ts keeps frozen data shared; readers get copies).
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function appRole(id: string, value: string, displayName: string): AppRoleJson {
   return {
     allowedMemberTypes: ["Application"],
@@ -50,7 +62,7 @@ function scope(id: string, value: string, displayName: string): PermissionScopeJ
 }
 
 /** App role ids as the Microsoft Graph permissions reference lists them. */
-const graphAppRoles: readonly AppRoleJson[] = [
+const graphAppRoles: readonly AppRoleJson[] = deepFreeze([
   appRole("d07a8cc0-3d51-4b77-b3b0-32704d1f69fa", "AccessReview.Read.All", "Read all access reviews"),
   appRole("7ab1d382-f21e-4acd-a863-ba3e13f7da61", "Directory.Read.All", "Read directory data"),
   appRole("498476ce-e0fe-48b0-b801-37ba7e2685c6", "Organization.Read.All", "Read organization information"),
@@ -67,13 +79,13 @@ const graphAppRoles: readonly AppRoleJson[] = [
   appRole("9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8", "RoleManagement.ReadWrite.Directory", "Read and write all directory RBAC settings"),
   appRole("06b708a9-e830-4db3-a914-8e69da51d44f", "AppRoleAssignment.ReadWrite.All", "Manage app permission grants and app role assignments"),
   appRole("bf394140-e372-4bf9-a898-299cfc7564e5", "SecurityEvents.Read.All", "Read your organization's security events"),
-];
+]);
 
 /**
  * Delegated scopes. Some ids are listed in the Microsoft Graph permissions reference; the rest only
  * need to differ from the app role ids here.
  */
-const graphScopes: readonly PermissionScopeJson[] = [
+const graphScopes: readonly PermissionScopeJson[] = deepFreeze([
   scope("ebfcd32b-babb-40f4-a14b-42706e83bd28", "AccessReview.Read.All", "Read all access reviews that user can access"),
   scope("06da0dbc-49e2-44d2-8312-53f166ab848a", "Directory.Read.All", "Read directory data"),
   scope("4908d5b9-3fb2-4b1e-9336-1888b7937185", "Organization.Read.All", "Read organization information"),
@@ -88,18 +100,18 @@ const graphScopes: readonly PermissionScopeJson[] = [
   scope("02e97553-ed7b-43d0-ab3c-f8bace0d040c", "Reports.Read.All", "Read usage reports"),
   scope("d01b97e9-cbc0-49fe-810a-750afd5527a3", "RoleManagement.ReadWrite.Directory", "Read and write directory RBAC settings"),
   scope("84bccea3-f856-4a8a-967b-dbe0a3d53a64", "AppRoleAssignment.ReadWrite.All", "Manage app permission grants and app role assignments"),
-];
+]);
 
-const exchangeAppRoles: readonly AppRoleJson[] = [
+const exchangeAppRoles: readonly AppRoleJson[] = deepFreeze([
   appRole("dc50a0fb-09a3-484d-be87-e023b12c6440", "Exchange.ManageAsApp", "Manage Exchange As Application"),
   appRole("dc890d15-9560-4a4c-9b7f-a736ec74ec40", "full_access_as_app", "Use Exchange Web Services with full access to all mailboxes"),
   appRole("810c84a8-4a9e-49e6-bf7d-12d183f40d01", "Mail.Read", "Read mail in all mailboxes"),
-];
+]);
 
-const exchangeScopes: readonly PermissionScopeJson[] = [
+const exchangeScopes: readonly PermissionScopeJson[] = deepFreeze([
   scope("ab4f2b77-0b06-4fc1-a9de-02113fc2ab7c", "Exchange.Manage", "Manage Exchange configuration"),
   scope("3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", "EWS.AccessAsUser.All", "Access mailboxes as the signed-in user via Exchange Web Services"),
-];
+]);
 
 export interface FirstPartyApp {
   appId: string;
@@ -147,9 +159,13 @@ const builtInRoles: ReadonlyArray<[string, string]> = [
   ["cf1c38e5-3621-4004-a7cb-879624dced7c", "Application Developer"],
 ];
 
-/** Built-in definitions: `id` equals `templateId`, as Graph serves them. */
-export function builtInRoleDefinitions(): RoleDefinitionJson[] {
-  return builtInRoles.map(([id, displayName]) => ({
+/** Built-in definitions: `id` equals `templateId`, as Graph serves them. Shared and frozen: copy before changing. */
+export function builtInRoleDefinitions(): readonly RoleDefinitionJson[] {
+  return BUILT_IN_DEFINITIONS;
+}
+
+const BUILT_IN_DEFINITIONS: readonly RoleDefinitionJson[] = deepFreeze(
+  builtInRoles.map(([id, displayName]) => ({
     id,
     templateId: id,
     displayName,
@@ -159,5 +175,5 @@ export function builtInRoleDefinitions(): RoleDefinitionJson[] {
     resourceScopes: ["/"],
     rolePermissions: [{ allowedResourceActions: [], condition: null }],
     version: "1",
-  }));
-}
+  })),
+);

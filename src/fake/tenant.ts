@@ -47,7 +47,8 @@ export class FakeTenant {
   readonly ownerLinks = new OwnerLinks();
   private policy: AppManagementPolicy;
   private registrationByUsers: boolean;
-  private readonly definitions: RoleDefinitionJson[] = builtInRoleDefinitions();
+  /** Built-in and identical in every tenant: shared, frozen (see seed.ts). */
+  private readonly definitions: readonly RoleDefinitionJson[] = builtInRoleDefinitions();
   private readonly currentView: () => View;
 
   constructor(seed: SeedTenant, currentView: () => View) {
@@ -90,6 +91,11 @@ export class FakeTenant {
     return mode === "truth" ? store.allTruth() : store.allVisible(this.view());
   }
 
+  /** The first object of `store` that `match` accepts, copying only that one. */
+  private first<T extends { id: string }>(store: VersionedStore<T>, mode: ViewMode, match: (value: T) => boolean): T | undefined {
+    return store.find(match, mode === "truth" ? undefined : this.view());
+  }
+
   applications(mode: ViewMode = "truth"): ApplicationJson[] {
     return this.all(this.apps, mode);
   }
@@ -108,28 +114,32 @@ export class FakeTenant {
   /** A user by object id or userPrincipalName (case-insensitive). */
   user(idOrUpn: string, mode: ViewMode = "truth"): UserJson | undefined {
     const wanted = idOrUpn.toLowerCase();
-    return this.users(mode).find((u) => u.id === wanted || u.userPrincipalName.toLowerCase() === wanted);
+    return this.first(this.userStore, mode, (u) => u.id === wanted || u.userPrincipalName.toLowerCase() === wanted);
   }
   /** Owner ids (users or service principals) of an application or service principal, by object id. */
   ownerIds(objectId: string, mode: ViewMode = "truth"): string[] {
     return this.ownerLinks.ownerIds(objectId, mode === "truth" ? undefined : this.view());
   }
   roleDefinitions(): RoleDefinitionJson[] {
-    return structuredClone(this.definitions);
+    return structuredClone([...this.definitions]);
   }
 
   applicationByAppId(appId: string, mode: ViewMode = "truth"): ApplicationJson | undefined {
-    return this.applications(mode).find((a) => a.appId.toLowerCase() === appId.toLowerCase());
+    const wanted = appId.toLowerCase();
+    return this.first(this.apps, mode, (a) => a.appId.toLowerCase() === wanted);
   }
   applicationByUniqueName(uniqueName: string, mode: ViewMode = "truth"): ApplicationJson | undefined {
-    return this.applications(mode).find((a) => a.uniqueName !== null && a.uniqueName.toLowerCase() === uniqueName.toLowerCase());
+    const wanted = uniqueName.toLowerCase();
+    return this.first(this.apps, mode, (a) => a.uniqueName !== null && a.uniqueName.toLowerCase() === wanted);
   }
   servicePrincipalByAppId(appId: string, mode: ViewMode = "truth"): ServicePrincipalJson | undefined {
-    return this.servicePrincipals(mode).find((s) => s.appId.toLowerCase() === appId.toLowerCase());
+    const wanted = appId.toLowerCase();
+    return this.first(this.sps, mode, (s) => s.appId.toLowerCase() === wanted);
   }
   roleDefinition(idOrTemplateId: string): RoleDefinitionJson | undefined {
     const wanted = idOrTemplateId.toLowerCase();
-    return this.roleDefinitions().find((d) => d.id === wanted || d.templateId === wanted);
+    const found = this.definitions.find((d) => d.id === wanted || d.templateId === wanted);
+    return found === undefined ? undefined : structuredClone(found);
   }
 
   /** The app's certificates with key bytes (truth unless `"visible"`); [] if the app is unknown. */
@@ -139,10 +149,10 @@ export class FakeTenant {
   }
 
   appRoleAssignmentsFor(servicePrincipalId: string, mode: ViewMode = "truth"): AppRoleAssignmentJson[] {
-    return this.appRoleAssignments(mode).filter((g) => g.principalId === servicePrincipalId);
+    return this.grants.filter((g) => g.principalId === servicePrincipalId, mode === "truth" ? undefined : this.view());
   }
   roleAssignmentsFor(principalId: string, mode: ViewMode = "truth"): RoleAssignmentJson[] {
-    return this.roleAssignments(mode).filter((r) => r.principalId === principalId);
+    return this.roles.filter((r) => r.principalId === principalId, mode === "truth" ? undefined : this.view());
   }
 
   /** Seeds a user and their tenant-wide directory roles (visible at once). */

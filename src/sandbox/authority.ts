@@ -14,6 +14,7 @@ import { ConsentStore } from "./consent.js";
 import { DEVICE_CODE_GRANT, DelegatedSessions, requestedScope, type DelegatedContext, type EndpointVersion } from "./delegated-grants.js";
 import { findTenant, type Directory, type DirectoryTenant } from "./directory.js";
 import { instanceDiscovery, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.js";
+import type { PartnerDirectory } from "./partner.js";
 import { ResourceCatalogue } from "./resources.js";
 import { SandboxSigner } from "./signer.js";
 
@@ -35,6 +36,8 @@ export interface SandboxAuthorityOptions {
   directory: Directory;
   clock: Clock;
   adminLacksPrivilegedRoleAdmin?: boolean;
+  /** The sandbox plays an MSP: this partner's admin reaches customer tenants through GDAP relationships. */
+  partner?: PartnerDirectory | undefined;
 }
 
 type Endpoint = "openid-v2" | "openid-v1" | "keys" | "devicecode" | "token" | "authorize";
@@ -66,6 +69,8 @@ export class SandboxAuthority {
   private readonly codes = new AuthorizationCodes();
   private readonly consents = new ConsentStore();
   private readonly adminLacksPrivilegedRoleAdmin: boolean;
+  /** The MSP partner and its GDAP relationships, if the sandbox plays one. */
+  readonly partner: PartnerDirectory | undefined;
 
   constructor(options: SandboxAuthorityOptions) {
     this.url = options.url.replace(/\/+$/, "");
@@ -74,6 +79,7 @@ export class SandboxAuthority {
     this.signer = new SandboxSigner(options.clock);
     this.catalogue = new ResourceCatalogue(this.url);
     this.adminLacksPrivilegedRoleAdmin = options.adminLacksPrivilegedRoleAdmin ?? false;
+    this.partner = options.partner;
   }
 
   /**
@@ -175,6 +181,8 @@ export class SandboxAuthority {
       catalogue: this.catalogue,
       consents: this.consents,
       adminLacksPrivilegedRoleAdmin: this.adminLacksPrivilegedRoleAdmin,
+      tenantById: (id) => findTenant(this.directory, id),
+      partner: this.partner,
       nowMs: this.clock.now(),
     };
   }

@@ -6,14 +6,17 @@
  * RFC 8628 §3.4: the device access token request carries only grant_type, device_code and client_id;
  * the scope is the one given at the device authorization request (§3.1), remembered with the code.
  * A token request that repeats a scope may narrow it, never widen it (RFC 6749 §6 for refresh).
+ * A refresh token redeemed at another tenant's token endpoint works only for a partner's admin with
+ * a GDAP relationship there (partner.ts); the token then describes that admin in that tenant.
  */
 import { randomBytes } from "node:crypto";
 import { fail } from "./aadsts.js";
 import type { ConsentStore } from "./consent.js";
 import type { DirectoryTenant } from "./directory.js";
-import { adminRolesText, sandboxAdmin } from "./identities.js";
+import { adminRolesText, sandboxAdmin, type SandboxUser } from "./identities.js";
 import type { JsonObject } from "./jwt.js";
 import { DEFAULT_SCOPE, OIDC_SCOPES, parseScopes, resourceAsScope, type ResourceCatalogue, type ScopeRequest } from "./resources.js";
+import { partnerAdminIn, type PartnerDirectory } from "./partner.js";
 import type { SandboxSigner } from "./signer.js";
 import { delegatedTokenResponse, newOpaqueToken } from "./tokens.js";
 
@@ -26,6 +29,10 @@ export interface DelegatedContext {
   catalogue: ResourceCatalogue;
   consents: ConsentStore;
   adminLacksPrivilegedRoleAdmin: boolean;
+  /** A tenant by id: where a refresh token's user lives. */
+  tenantById: (id: string) => DirectoryTenant | undefined;
+  /** The MSP partner and its GDAP relationships, when the sandbox plays one. */
+  partner?: PartnerDirectory | undefined;
   nowMs: number;
 }
 
@@ -41,6 +48,7 @@ interface DeviceCodeState {
 }
 
 interface RefreshState {
+  /** The user's home tenant: where the refresh token was first issued. */
   tenantId: string;
   clientId: string;
   scope: string;
@@ -55,6 +63,12 @@ export interface Redemption {
   form: URLSearchParams;
   version: EndpointVersion;
   nonce?: string | undefined;
+}
+
+/** A partner's admin in a customer tenant: their home tenant, and the roles the relationship grants there. */
+interface CrossTenantUser {
+  home: DirectoryTenant;
+  user: SandboxUser;
 }
 
 /** Issued device codes and refresh tokens of one sandbox run. */
@@ -104,15 +118,23 @@ export class DelegatedSessions {
     const clientId = requireParam(form, "client_id");
     const token = form.get("refresh_token") ?? fail(400, "invalid_request", 900144, "The request body must contain the following parameter: 'refresh_token'.");
     const state = this.refreshTokens.get(token);
-    if (!state || state.tenantId !== tenant.id || state.clientId !== clientId) {
+    if (!state || state.clientId !== clientId) {
       fail(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
     }
+    // Redeemed at another tenant's token endpoint: the user must have access there (GDAP for a partner's admin).
+    const user = state.tenantId === tenant.id ? undefined : this.crossTenantUser(state, tenant, ctx);
     // A refresh token is good for any resource (Entra's multi-resource refresh tokens); without a
     // scope it gets what it was issued for (RFC 6749 §6). Only what is already consented is granted.
     const scope = hasScope(form, version) ? requestedScope(form, version) : state.scope;
     const request = parseScopes(scope, ctx.catalogue, tenant.initialDomain);
     const scopes = ctx.consents.grant({ tenantId: tenant.id, clientId, request, interactive: false });
-    return this.tokens(tenant, clientId, request, scopes, version, undefined, ctx);
+    return this.tokens(tenant, clientId, request, scopes, version, undefined, ctx, user);
+  }
+
+  /** A user of one tenant asking for a token in another (see partner.ts). */
+  private crossTenantUser(state: RefreshState, tenant: DirectoryTenant, ctx: DelegatedContext): CrossTenantUser {
+    const home = ctx.tenantById(state.tenantId) ?? fail(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
+    return { home, user: partnerAdminIn(tenant, { home, clientId: state.clientId, partner: ctx.partner, lacksPrivilegedRoleAdmin: ctx.adminLacksPrivilegedRoleAdmin, nowMs: ctx.nowMs }) };
   }
 
   /** Tokens for an approved interactive sign-in; the token request may narrow the approved scope. */
@@ -132,15 +154,16 @@ export class DelegatedSessions {
     return this.tokens(r.tenant, r.clientId, request, scopes, r.version, r.nonce, ctx);
   }
 
-  private tokens(tenant: DirectoryTenant, clientId: string, request: ScopeRequest, scopes: string[], version: EndpointVersion, nonce: string | undefined, ctx: DelegatedContext): JsonObject {
+  private tokens(tenant: DirectoryTenant, clientId: string, request: ScopeRequest, scopes: string[], version: EndpointVersion, nonce: string | undefined, ctx: DelegatedContext, crossTenant?: CrossTenantUser): JsonObject {
     const refreshToken = newOpaqueToken("sbx-rt");
     // Old refresh tokens stay valid: MSAL may use one concurrently from two getToken calls.
-    this.refreshTokens.set(refreshToken, { tenantId: tenant.id, clientId, scope: [...request.requested, ...request.oidc].join(" ") });
+    this.refreshTokens.set(refreshToken, { tenantId: crossTenant?.home.id ?? tenant.id, clientId, scope: [...request.requested, ...request.oidc].join(" ") });
     return delegatedTokenResponse({
       signer: ctx.signer,
       authorityUrl: ctx.authorityUrl,
       tenant,
-      user: sandboxAdmin(tenant, ctx.adminLacksPrivilegedRoleAdmin),
+      user: crossTenant?.user ?? sandboxAdmin(tenant, ctx.adminLacksPrivilegedRoleAdmin),
+      delegatedAdmin: crossTenant ? { partnerTenantId: crossTenant.home.id, partnerDisplayName: crossTenant.home.displayName } : undefined,
       clientId,
       audience: request.audience,
       scopes,

@@ -35,10 +35,13 @@ export interface DirectoryTenant {
 
 export interface Directory {
   tenants(): DirectoryTenant[];
+  /** findTenant without building every tenant's view (a sandbox may hold 1,000 tenants). */
+  find?(segment: string): DirectoryTenant | undefined;
 }
 
 /** Finds a tenant by id or initial domain (case-insensitive); `organizations`/`common` mean the first one. */
 export function findTenant(directory: Directory, segment: string): DirectoryTenant | undefined {
+  if (directory.find) return directory.find(segment);
   const all = directory.tenants();
   const wanted = segment.toLowerCase();
   if (wanted === "organizations" || wanted === "common") return all[0];

@@ -13,11 +13,26 @@ export interface FakeTenantSource {
 }
 
 export function fakeDirectory(fake: FakeTenantSource): Directory {
+  const all = () => fake.tenantIds().flatMap((id) => {
+    const t = fake.tenant(id);
+    return t ? [t] : [];
+  });
+  // A FakeGraph's tenants are fixed when it is made: index them once by id and initial domain.
+  let index: Map<string, FakeTenant> | undefined;
+  let first: FakeTenant | undefined;
   return {
-    tenants: () => fake.tenantIds().flatMap((id) => {
-      const t = fake.tenant(id);
-      return t ? [tenantView(t)] : [];
-    }),
+    tenants: () => all().map(tenantView),
+    // As findTenant: id or initial domain, case-insensitive; organizations/common mean the first tenant.
+    find: (segment) => {
+      if (!index) {
+        const tenants = all();
+        first = tenants[0];
+        index = new Map(tenants.flatMap((t) => [[t.id.toLowerCase(), t] as const, [t.initialDomain.toLowerCase(), t] as const]));
+      }
+      const wanted = segment.toLowerCase();
+      const found = wanted === "organizations" || wanted === "common" ? first : index.get(wanted);
+      return found ? tenantView(found) : undefined;
+    },
   };
 }
 

@@ -13,7 +13,8 @@ import { realClock, type Clock } from "../shared/clock.js";
 import { SandboxAuthority } from "./authority.js";
 import { fakeDirectory } from "./fake-directory.js";
 import { BodyTooLargeError, graphError, lowerCaseHeaders, readBody, writeResponse } from "./http.js";
-import { addSandboxAdminUser, stableUuid } from "./identities.js";
+import { addSandboxAdminUser, sandboxAdmin, stableUuid } from "./identities.js";
+import { buildRelationships, PartnerDirectory, partnerSeed, type PartnerOptions } from "./partner.js";
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
@@ -26,12 +27,25 @@ export interface SandboxOptions {
   adminLacksPrivilegedRoleAdmin?: boolean;
   /** One line per request (method, path, status, time); never tokens or bodies. */
   log?: (line: string) => void;
+  /**
+   * Play a managed service provider: add a partner tenant whose admin holds a GDAP relationship with
+   * every tenant above (the customers), so one sign-in in the partner tenant reaches all of them;
+   * the options leave some customers without one, or with too few roles.
+   */
+  partner?: boolean | PartnerOptions;
 }
 
 export interface SandboxTenantInfo {
   id: string;
   initialDomain: string;
   displayName: string;
+}
+
+export interface SandboxPartner extends SandboxTenantInfo {
+  /** The partner's admin, who signs in once for the whole fleet. */
+  admin: string;
+  /** The GDAP relationships with the customers (`tenants`). */
+  relationships: PartnerDirectory;
 }
 
 export interface Sandbox {
@@ -41,7 +55,10 @@ export interface Sandbox {
   authorityHost: string;
   /** PEM of the server's self-signed certificate: pass as `ca` / `tlsOptions.ca`. */
   caPem: string;
+  /** The tenants asked for (with `partner`: the customers). */
   tenants: SandboxTenantInfo[];
+  /** With `partner`: the MSP's own tenant (also in `fake`, where "organizations" sign-ins land). */
+  partner?: SandboxPartner | undefined;
   fake: FakeGraph;
   /** The sign-in authority (e.g. `verifyAccessToken`). */
   authority: SandboxAuthority;
@@ -56,15 +73,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // The authority needs the port, known only after listen; Graph requests cannot arrive before that.
   let authority: SandboxAuthority | undefined;
+  const customers = seedTenants(options.tenants ?? 1);
+  const partnerTenant = options.partner ? partnerSeed() : undefined;
   const fake = new FakeGraph({
     clock,
-    tenants: seedTenants(options.tenants ?? 1),
+    // The partner first: a sign-in to "organizations" lands in the home tenant of whoever signs in.
+    tenants: partnerTenant ? [partnerTenant, ...customers] : customers,
     ...(options.faults !== undefined ? { faults: options.faults } : {}),
     // Graph takes a token for any of its identifiers: graph.microsoft.com, its app id, or this sandbox's own
     // Graph URL (the resource of a cloud's own Graph host, as in national clouds).
     verifyToken: (token: string) => (authority ? authority.verifyAccessToken(token, authority.catalogue.audiences(authority.catalogue.graph)) : undefined),
   });
   for (const id of fake.tenantIds()) addSandboxAdminUser(fake.tenant(id), options.adminLacksPrivilegedRoleAdmin ?? false);
+  const tenants = fakeDirectory(fake)
+    .tenants()
+    .filter((t) => t.id !== partnerTenant?.id)
+    .map((t) => ({ id: t.id, initialDomain: t.initialDomain, displayName: t.displayName }));
+  const partner = partnerTenant
+    ? {
+        id: partnerTenant.id,
+        initialDomain: partnerTenant.initialDomain,
+        displayName: partnerTenant.displayName,
+        admin: sandboxAdmin(partnerTenant, options.adminLacksPrivilegedRoleAdmin ?? false).upn,
+        relationships: new PartnerDirectory(partnerTenant, buildRelationships(tenants, options.partner === true ? {} : (options.partner || {}), clock.now())),
+      }
+    : undefined;
 
   let url = "";
   const server = createServer({ cert: certPem, key: keyPem }, (req, res) => {
@@ -112,10 +145,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     directory: fakeDirectory(fake),
     clock,
     adminLacksPrivilegedRoleAdmin: options.adminLacksPrivilegedRoleAdmin ?? false,
+    partner: partner?.relationships,
   });
-  const tenants = fakeDirectory(fake)
-    .tenants()
-    .map((t) => ({ id: t.id, initialDomain: t.initialDomain, displayName: t.displayName }));
 
   return {
     url,
@@ -123,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     authorityHost: url,
     caPem: certPem,
     tenants,
+    partner,
     fake,
     authority,
     setFaults: (f) => fake.setFaults(f),

@@ -3,11 +3,14 @@
  * tokens (what Graph and Exchange get in production): delegated user tokens with id_token/client_info for
  * MSAL's account cache, and app-only tokens for certificate sign-in.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { DirectoryTenant } from "./directory.js";
 import { base64urlJson, type JsonObject } from "./jwt.js";
 import type { SandboxSigner } from "./signer.js";
 import type { SandboxUser } from "./identities.js";
+
+/** The role Entra adds to `wids` in tokens issued through a GDAP relationship. */
+export const GDAP_WIDS_INDICATOR = "08372b87-7d02-482a-9e02-fb03ea5fe193";
 
 /** Access token lifetime; Entra's default is 60–90 minutes, a fixed hour keeps tests predictable. */
 export const ACCESS_TOKEN_LIFETIME_S = 3599;
@@ -28,7 +31,34 @@ export interface DelegatedTokenInput {
   nonce?: string | undefined;
   /** The v1.0 endpoint's response shape (`resource`, numbers as strings, `expires_on`). */
   v1?: { resource: string } | undefined;
+  /**
+   * The user is a partner's admin acting in this (customer) tenant through GDAP: `user` is the partner's
+   * admin, `user.wids` the relationship's roles. Such a user is not an object of the customer tenant.
+   */
+  delegatedAdmin?: { partnerTenantId: string; partnerDisplayName: string } | undefined;
   nowMs: number;
+}
+
+/**
+ * What identifies the user in an access token. A GDAP token carries no `oid` (the partner's user is no
+ * object of the customer tenant), the partner's issuer as `idp`, the user as `aai`, a generic
+ * "<partner> Technician" name, and the GDAP indicator role in `wids` next to the relationship's roles
+ * (the token shape reported in AzureAD/microsoft-identity-web issue #2609).
+ */
+function userClaims(input: DelegatedTokenInput): JsonObject {
+  const { user, delegatedAdmin } = input;
+  if (!delegatedAdmin) {
+    return { family_name: user.familyName, given_name: user.givenName, name: user.name, oid: user.oid, sub: user.oid, unique_name: user.upn, upn: user.upn, wids: user.wids };
+  }
+  const technician = `${delegatedAdmin.partnerDisplayName} Technician`;
+  return {
+    aai: `tenant: ${delegatedAdmin.partnerTenantId}, object: ${user.oid}`,
+    idp: `https://sts.windows.net/${delegatedAdmin.partnerTenantId}/`,
+    name: technician,
+    sub: createHash("sha256").update(`${input.clientId}|${user.oid}`).digest("base64url"),
+    unique_name: technician,
+    wids: [GDAP_WIDS_INDICATOR, ...user.wids],
+  };
 }
 
 export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
@@ -44,20 +74,13 @@ export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
     amr: ["pwd", "mfa"],
     appid: clientId,
     appidacr: "0",
-    family_name: user.familyName,
-    given_name: user.givenName,
     idtyp: "user",
     ipaddr: "127.0.0.1",
-    name: user.name,
-    oid: user.oid,
     scp: input.scopes.join(" "),
-    sub: user.oid,
     tid: tenant.id,
-    unique_name: user.upn,
-    upn: user.upn,
     uti: randomId(),
     ver: "1.0",
-    wids: user.wids,
+    ...userClaims(input),
   });
   const idToken = input.signer.sign({
     aud: clientId,
@@ -68,7 +91,8 @@ export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
     exp: now + ACCESS_TOKEN_LIFETIME_S,
     ...(input.nonce !== undefined ? { nonce: input.nonce } : {}),
     name: user.name,
-    oid: user.oid,
+    // A partner's admin has no object in the customer tenant (see userClaims).
+    ...(input.delegatedAdmin ? { idp: `https://sts.windows.net/${input.delegatedAdmin.partnerTenantId}/` } : { oid: user.oid }),
     preferred_username: user.upn,
     sub: user.oid,
     tid: tenant.id,
@@ -99,7 +123,8 @@ export function delegatedTokenResponse(input: DelegatedTokenInput): JsonObject {
     access_token: accessToken,
     refresh_token: input.refreshToken,
     id_token: idToken,
-    client_info: base64urlJson({ uid: user.oid, utid: tenant.id }),
+    // The user's HOME account (MSAL keys its cache by it): the partner's for a GDAP token.
+    client_info: base64urlJson({ uid: user.oid, utid: input.delegatedAdmin?.partnerTenantId ?? tenant.id }),
   };
 }
 

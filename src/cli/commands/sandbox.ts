@@ -12,6 +12,10 @@ export const sandboxCommandOptions = {
   "fail-rate": { type: "number", default: 0, describe: "Probability (0-1) of a 503" },
   "admin-without-pra": { type: "boolean", default: false, describe: "The simulated admin lacks Privileged Role Administrator (shows the preflight refusal)" },
   "ca-file": { type: "string", describe: "Where to write the sandbox CA certificate (default: a private directory in the OS temp directory, removed when the sandbox stops)" },
+  partner: { type: "boolean", default: false, describe: "Play an MSP: add a partner tenant whose admin holds a GDAP relationship with every tenant (for `bulk`: one sign-in reaches them all)" },
+  "without-relationship": { type: "string", describe: "With --partner: tenants (positions, e.g. 4,5) with no relationship: Entra refuses the partner there (AADSTS50020)" },
+  "weak-relationship": { type: "string", describe: "With --partner: tenants whose relationship grants only Cloud Application Administrator (preflight refuses)" },
+  "write-tenants-file": { type: "string", describe: "Write a tenants file (CSV) listing the tenants, ready for `entra-onboard bulk` (implies --partner)" },
   verbose: outputOptions.verbose,
 } as const;
 
@@ -31,7 +35,7 @@ export function sandboxCommand(ctx: CliContext): CommandOf<typeof sandboxCommand
 function checkKnobs(args: SandboxCommandArgs): void {
   const problems: string[] = [];
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) problems.push("--port must be 0-65535");
-  if (!Number.isInteger(args.tenants) || args.tenants < 1 || args.tenants > 500) problems.push("--tenants must be 1-500");
+  if (!Number.isInteger(args.tenants) || args.tenants < 1 || args.tenants > 1000) problems.push("--tenants must be 1-1000");
   for (const [name, v] of [["--throttle", args.throttle], ["--fail-rate", args.failRate]] as const) if (!(v >= 0 && v <= 1)) problems.push(`${name} must be between 0 and 1`);
   for (const [name, v] of [["--latency", args.latency], ["--lag", args.lag]] as const) if (!(v >= 0)) problems.push(`${name} must be ≥ 0 ms`);
   if (problems.length > 0) throw new InputError(`${problems.join("; ")}.`);
@@ -39,6 +43,7 @@ function checkKnobs(args: SandboxCommandArgs): void {
 
 async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<number> {
   checkKnobs(args);
+  const msp = await import("../sandbox-partner.js");
   const { startSandbox } = await import("../../sandbox/server.js");
   const { writeCaFile } = await import("../sandbox-ca-file.js");
   const sandbox = await startSandbox({
@@ -47,6 +52,7 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
     faults: { latencyMs: args.latency, lagMs: args.lag, throttleRate: args.throttle, failRate: args.failRate },
     adminLacksPrivilegedRoleAdmin: args.adminWithoutPra,
     ...(args.verbose ? { log: (line: string) => ctx.stderr(`${line}\n`) } : {}),
+    ...msp.partnerOptions(args),
   });
   // A private directory of its own (removed below), or the explicit --ca-file: see sandbox-ca-file.ts.
   const ca = await writeCaFile(sandbox.caPem, args.caFile).catch(async (error: unknown) => {
@@ -54,6 +60,11 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
     throw error;
   });
   const caFile = ca.path;
+  const partnerText = await msp.describePartner(sandbox, args.writeTenantsFile, caFile).catch(async (error: unknown) => {
+    await sandbox.close();
+    await ca.remove();
+    throw error;
+  });
   // Listen for Ctrl-C/SIGTERM before the banner invites one: a signal arriving earlier would kill
   // the process without stopping the sandbox or removing the CA directory.
   const interrupted = ctx.waitForInterrupt();
@@ -61,7 +72,7 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
   ctx.stdout(
     `Sandbox running: a SIMULATED Entra tenant for trying entra-onboard; nothing here is real.\n` +
       `  Graph URL:      ${sandbox.graphUrl}/v1.0\n  Authority URL:  ${sandbox.authorityHost}\n  CA file:        ${caFile}\n` +
-      `Tenants:\n${tenants}\n` +
+      `Tenants:\n${tenants}\n${partnerText}` +
       `Device-code sign-in is approved automatically as a simulated admin${args.adminWithoutPra ? " WITHOUT Privileged Role Administrator" : ""}.\n` +
       `Use it:  entra-onboard apply --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes\n` +
       `Press Ctrl-C to stop.\n`,
