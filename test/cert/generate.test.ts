@@ -1,5 +1,11 @@
-import { X509Certificate, createPrivateKey, createPublicKey, createSign, createVerify } from "node:crypto";
+import "reflect-metadata";
+import * as x509lib from "@peculiar/x509";
+import { spawnSync } from "node:child_process";
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, createSign, createVerify } from "node:crypto";
 import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -65,6 +71,83 @@ describe("generateCertificate", () => {
       generateCertificate({ commonName: "x".repeat(65), keySizeBits: 2048, validityDays: 30, now: NOW }),
     ).rejects.toThrow(InputError);
     await expect(generateCertificate({ commonName: "ok", keySizeBits: 2048, validityDays: 0, now: NOW })).rejects.toThrow(InputError);
+  });
+});
+
+// The certificates are encoded by src/cert/der.ts: read back here by parsers the project did not write.
+describe("generated certificates, read by @peculiar/x509 and OpenSSL", () => {
+  x509lib.cryptoProvider.set(globalThis.crypto);
+  const hasOpenSsl = spawnSync("openssl", ["version"]).status === 0;
+
+  it("the client profile: v3, sha256WithRSA, not a CA, digitalSignature (critical), clientAuth, key identifier", async () => {
+    const cert = await generateCertificate({ commonName: "Contoso, Ltd. (ops)", keySizeBits: 2048, validityDays: 1095, now: NOW });
+    const parsed = new x509lib.X509Certificate(cert.der);
+    expect(parsed.subject).toBe(String.raw`CN=Contoso\, Ltd. (ops)`);
+    expect(parsed.issuer).toBe(parsed.subject);
+    expect(parsed.signatureAlgorithm).toMatchObject({ name: "RSASSA-PKCS1-v1_5", hash: { name: "SHA-256" } });
+    expect(parsed.notBefore.getTime()).toBe(cert.notBefore.getTime());
+    expect(parsed.notAfter.getTime()).toBe(cert.notAfter.getTime());
+    expect(await parsed.verify({ signatureOnly: true })).toBe(true);
+
+    const basic = parsed.getExtension(x509lib.BasicConstraintsExtension);
+    expect(basic?.ca).toBe(false);
+    expect(basic?.critical).toBe(false);
+    const usage = parsed.getExtension(x509lib.KeyUsagesExtension);
+    expect(usage?.usages).toBe(x509lib.KeyUsageFlags.digitalSignature);
+    expect(usage?.critical).toBe(true);
+    expect(parsed.getExtension(x509lib.ExtendedKeyUsageExtension)?.usages).toEqual([x509lib.ExtendedKeyUsage.clientAuth]);
+    // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (an RSA key's PKCS #1 form).
+    const keyBits = createPublicKey(cert.pem).export({ type: "pkcs1", format: "der" });
+    expect(parsed.getExtension(x509lib.SubjectKeyIdentifierExtension)?.keyId).toBe(createHash("sha1").update(keyBits).digest("hex"));
+    expect(parsed.extensions).toHaveLength(4);
+  });
+
+  it("a name outside PrintableString is UTF8String, and a date from 2050 is GeneralizedTime", async () => {
+    const cert = await generateCertificate({ commonName: "Zürich Überwachung", keySizeBits: 2048, validityDays: 1095, now: new Date("2048-06-01T00:00:00Z") });
+    const parsed = new x509lib.X509Certificate(cert.der);
+    expect(parsed.subject).toBe("CN=Zürich Überwachung");
+    expect(parsed.notAfter.toISOString()).toBe("2051-05-31T23:55:00.000Z");
+    expect(new X509Certificate(cert.der).subject).toBe("CN=Zürich Überwachung");
+  });
+
+  it("the TLS profile: a CA for itself with the names it serves", async () => {
+    const { certPem } = await generateTlsCertificate({ now: NOW, hosts: ["fake.test", "fe80::1:2", "::ffff:10.0.0.1"] });
+    const parsed = new x509lib.X509Certificate(certPem);
+    expect(parsed.getExtension(x509lib.BasicConstraintsExtension)).toMatchObject({ ca: true, critical: true });
+    expect(parsed.getExtension(x509lib.KeyUsagesExtension)?.usages).toBe(
+      x509lib.KeyUsageFlags.digitalSignature | x509lib.KeyUsageFlags.keyEncipherment | x509lib.KeyUsageFlags.keyCertSign,
+    );
+    expect(parsed.getExtension(x509lib.ExtendedKeyUsageExtension)?.usages).toEqual([x509lib.ExtendedKeyUsage.serverAuth]);
+    const names = parsed.getExtension(x509lib.SubjectAlternativeNameExtension)?.names.toJSON();
+    expect(names).toEqual([
+      { type: "ip", value: "127.0.0.1" },
+      { type: "ip", value: "::1" },
+      { type: "dns", value: "localhost" },
+      { type: "dns", value: "fake.test" },
+      { type: "ip", value: "fe80::1:2" },
+      { type: "ip", value: "::ffff:a00:1" },
+    ]);
+  });
+
+  it.skipIf(!hasOpenSsl)("OpenSSL verifies both profiles' self-signatures (skipped without the openssl command)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "eo-der-"));
+    try {
+      const client = join(dir, "client.pem");
+      const tls = join(dir, "tls.pem");
+      await writeFile(client, (await generateCertificate({ commonName: "Xops-App", keySizeBits: 2048, validityDays: 365, now: new Date() })).pem);
+      await writeFile(tls, (await generateTlsCertificate({ now: new Date() })).certPem);
+      // The client certificate is no CA: trusted as a partial chain, its signature checked all the same.
+      const a = spawnSync("openssl", ["verify", "-check_ss_sig", "-partial_chain", "-trusted", client, client], { encoding: "utf8" });
+      expect(a.stdout.trim()).toBe(`${client}: OK`);
+      const b = spawnSync("openssl", ["verify", "-CAfile", tls, "-purpose", "sslserver", tls], { encoding: "utf8" });
+      expect(b.stdout.trim()).toBe(`${tls}: OK`);
+      const text = spawnSync("openssl", ["x509", "-in", client, "-noout", "-text"], { encoding: "utf8" }).stdout;
+      expect(text).toContain("Version: 3 (0x2)");
+      expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature\n/);
+      expect(text).toMatch(/X509v3 Extended Key Usage:\s*\n\s+TLS Web Client Authentication\n/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

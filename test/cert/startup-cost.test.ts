@@ -1,8 +1,8 @@
 import { readFile, readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 
-// CLI start-up is measured: @peculiar/x509 and reflect-metadata (~75 ms) may only be loaded
-// lazily, inside the generation functions. A static value import anywhere in src/cert breaks that.
+// CLI start-up is measured: @peculiar/x509 and reflect-metadata (~75 ms to load, ~250 ms on a busy
+// machine) are for tests and scripts only; src/cert encodes and reads certificates with node:crypto.
 describe("src/cert import cost", () => {
   it("has no static value import of @peculiar/* or reflect-metadata", async () => {
     const dir = new URL("../../src/cert/", import.meta.url);

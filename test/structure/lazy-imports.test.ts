@@ -1,7 +1,7 @@
 /**
  * What a run loads before it needs it is start-up time (`npm run bench`). The heavy packages may
  * only be reached through a dynamic import(): @azure/identity and MSAL only when a kept access
- * token cannot be used, @peculiar/x509 only when a certificate is generated, yaml only for a YAML
+ * token cannot be used, pkijs only when a PFX is written, yaml only for a YAML
  * profile, the Graph SDK and pino only once a command has parsed its options. The bundle keeps each
  * dynamic import() a chunk of its own, so the static import graph is what every run pays for.
  */
