@@ -65,12 +65,21 @@ function probeOf(context: Context): CallProbe | undefined {
   return context.middlewareControl?.getMiddlewareOptions(CallProbe) as CallProbe | undefined;
 }
 
+/**
+ * Request headers as a plain record. A Headers object is recognised by its shape: `instanceof
+ * Headers` would make Node load its fetch implementation (undici, ~30 ms) before the first request,
+ * and the SDK hands us plain objects anyway.
+ */
 function headerRecord(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (headers instanceof Headers) headers.forEach((value, key) => (out[key] = value));
+  if (isHeaders(headers)) headers.forEach((value, key) => (out[key] = value));
   else if (Array.isArray(headers)) for (const [key, value] of headers as [string, string][]) out[key] = value;
   else if (typeof headers === "object" && headers !== null) Object.assign(out, headers);
   return out;
+}
+
+function isHeaders(value: unknown): value is { forEach(callback: (value: string, key: string) => void): void } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { forEach?: unknown }).forEach === "function";
 }
 
 function errorCode(error: unknown): string | undefined {
