@@ -6,10 +6,11 @@
  * spares Node most of its module resolution and file reads: about half a second of every run on
  * the 2-core development machine (`npm run bench`). The library build (tsc → dist/src) is untouched.
  */
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { cpSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inlineLightImports, lightLazyModules } from "./bundle-chunks.js";
 
 /**
  * string-width builds an Intl.Segmenter and \p{RGI_Emoji} regular expressions when its module is
@@ -40,10 +41,10 @@ const here = fileURLToPath(import.meta.url);
 const repo = fileURLToPath(new URL(here.endsWith(".ts") ? "../" : "../../", import.meta.url));
 const outdir = `${repo}dist/cli`;
 
-rmSync(outdir, { recursive: true, force: true });
-const result = await build({
+const ENTRY = "src/cli/main.ts";
+const options = {
   absWorkingDir: repo,
-  entryPoints: { "entra-onboard": "src/cli/main.ts" },
+  entryPoints: { "entra-onboard": ENTRY },
   outdir,
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
@@ -59,11 +60,15 @@ const result = await build({
   banner: { js: 'import { createRequire as __entraOnboardRequire } from "node:module";\nconst require = __entraOnboardRequire(import.meta.url);' },
   // main.ts finds help.txt and package.json relative to the bundle's own place.
   define: { ENTRA_ONBOARD_BUNDLE: "true" },
-  plugins: [lazyStringWidth],
   legalComments: "linked",
   logLevel: "warning",
   metafile: true,
-});
+} satisfies BuildOptions;
+
+// First the import graph as the source has it, then the bundle with fewer chunks (bundle-chunks.ts).
+const graph = await build({ ...options, plugins: [lazyStringWidth], write: false });
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({ ...options, plugins: [lazyStringWidth, inlineLightImports(repo, lightLazyModules(graph.metafile, ENTRY))] });
 
 // yargs reads its message translations (y18n) from `../../../locales` relative to its own module,
 // which in the bundle is the chunk that holds it: put them there, so a German LANG still gets
