@@ -33,7 +33,7 @@ export interface SelfSignedOptions {
 }
 
 /**
- * Starts making an RSA key pair for a certificate on libuv's thread pool (~100-300 ms for
+ * Starts making an RSA key pair for a certificate on libuv's thread pool (100-700 ms for
  * RSA-2048), so a caller can start it early and overlap it with its round trips.
  */
 export function startKeyPair(keySizeBits: KeySizeBits): Promise<webcrypto.CryptoKeyPair> {

@@ -21,8 +21,11 @@ const STAGE: Readonly<Record<Action["kind"], number>> = {
   "create-application": 1,
   "adopt-application": 1,
   "update-application": 1,
-  "add-certificate": 2,
+  // The certificate goes with consent and role rather than with the service principal: nothing
+  // waits for it, and a key generated here (100-700 ms for RSA-2048, started before the tenant is
+  // read) then has two round trips to be ready instead of one.
   "create-service-principal": 2,
+  "add-certificate": 3,
   "grant-app-role": 3,
   "assign-directory-role": 3,
   // Deleting the app takes its service principal and assignments with it: one request.
@@ -73,9 +76,9 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   const results: ActionResult[] = [];
   let refused: CertificateRefusedError | undefined;
   for (const stage of [1, 2, 3]) {
-    // Stage 2 sends the certificate PATCH and the service principal POST together, so wait for the
-    // certificate (generated during stage 1) before starting either.
-    if (stage === 2) await context.pendingCertificate?.catch(() => undefined);
+    // Stage 3 sends the certificate PATCH with the consents and the role, so wait for the
+    // certificate (generated during stages 1 and 2) before starting any of them.
+    if (stage === 3) await context.pendingCertificate?.catch(() => undefined);
     const batch = actions.filter((a) => STAGE[a.kind] === stage);
     if (batch.length > 0) await deps.record?.noteIntents(intentsOf(batch, deps.desired));
     const settled = await Promise.allSettled(

@@ -1,9 +1,9 @@
 /**
- * The key of a fresh apply's certificate, started early. Making an RSA key (100-300 ms for 2048
+ * The key of a fresh apply's certificate, started early. Making an RSA key (100-700 ms for 2048
  * bits, on libuv's thread pool) is the longest single piece of work in a first onboarding, and the
- * certificate is only needed in stage 2. When --out shows a first onboarding (no connection.json,
+ * certificate is only needed in stage 3. When --out shows a first onboarding (no connection.json,
  * no held key) and the certificate is to be generated, apply starts the key before it reads the
- * tenant, so it is ready when stage 2 uploads the certificate. It is handed out at most once, only
+ * tenant, so it is ready when stage 3 uploads the certificate. It is handed out at most once, only
  * for a certificate of its size; if the plan needs none, it is dropped unused and never written.
  * A fleet run (bulk) brings its own generator and gets no spare key.
  */

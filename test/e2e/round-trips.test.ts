@@ -56,8 +56,8 @@ describe("round trips", () => {
     expect(noop.sequentialDepth, requestLines(h.fake, before).join("\n")).toBe(1);
   });
 
-  // With a generated key, RSA key generation (70–300 ms of CPU) runs during stage 1 and stage 2
-  // starts once both are done, so the certificate upload and the service principal share a wave.
+  // With a generated key, RSA key generation (100–700 ms of CPU) runs during stages 1 and 2, and
+  // stage 3 starts once it is done, so the certificate upload shares a wave with consent and role.
   it("fresh apply generating a key ≤ 5 sequential round trips; no-op re-run 1 and zero writes", async () => {
     const h = realTimeHarness();
     const out = await dirs.make();
