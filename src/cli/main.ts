@@ -34,7 +34,8 @@ if (only === "--version" || only === "-v") {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-    isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    // stderr first: a script's run (stderr not a terminal) never builds the stdin stream.
+    isInteractive: Boolean(process.stderr.isTTY && process.stdin.isTTY),
     waitForInterrupt: () =>
       new Promise<void>((resolve) => {
         process.once("SIGINT", () => resolve());
