@@ -36,6 +36,24 @@ const lazyStringWidth: Plugin = {
   },
 };
 
+/**
+ * @microsoft/microsoft-graph-client ships an ES module build (its package.json "module" field) next
+ * to the CommonJS one that Node (and esbuild for platform "node") picks. We use its Client and
+ * ResponseType only; from the ES build the bundle takes those and what they import, not the whole
+ * SDK (file uploads, batching, chaos and telemetry handlers, ~60 modules evaluated on every run).
+ */
+const graphClientEsBuild: Plugin = {
+  name: "graph-client-es-build",
+  setup(b) {
+    b.onResolve({ filter: /^@microsoft\/microsoft-graph-client$/ }, async (args) => {
+      if (args.namespace === "graph-client-es-build") return undefined;
+      const main = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, namespace: "graph-client-es-build" });
+      if (main.errors.length > 0) return { errors: main.errors };
+      return { path: resolve(main.path, "../../es/src/index.js") };
+    });
+  },
+};
+
 // Compiled this file is dist/scripts/bundle.js; under tsx it is scripts/bundle.ts.
 const here = fileURLToPath(import.meta.url);
 const repo = fileURLToPath(new URL(here.endsWith(".ts") ? "../" : "../../", import.meta.url));
@@ -66,9 +84,9 @@ const options = {
 } satisfies BuildOptions;
 
 // First the import graph as the source has it, then the bundle with fewer chunks (bundle-chunks.ts).
-const graph = await build({ ...options, plugins: [lazyStringWidth], write: false });
+const graph = await build({ ...options, plugins: [lazyStringWidth, graphClientEsBuild], write: false });
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({ ...options, plugins: [lazyStringWidth, inlineLightImports(repo, lightLazyModules(graph.metafile, ENTRY))] });
+const result = await build({ ...options, plugins: [lazyStringWidth, graphClientEsBuild, inlineLightImports(repo, lightLazyModules(graph.metafile, ENTRY))] });
 
 // yargs reads its message translations (y18n) from `../../../locales` relative to its own module,
 // which in the bundle is the chunk that holds it: put them there, so a German LANG still gets
