@@ -77,6 +77,9 @@ interface Sample extends RequestStats {
 const SCENARIOS = ["plan, fresh tenant (cold sign-in)", "apply, fresh (warm sign-in)", "apply, no-op re-run", "status, in sync", "apply, fresh (cold sign-in)"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
+/** Issue #6's targets, as ratios to the floor: a fresh apply after `plan` signed in, and a re-run that changes nothing. */
+const TARGETS: Partial<Record<Scenario, number>> = { "apply, fresh (warm sign-in)": 1.4, "apply, no-op re-run": 2, "status, in sync": 2 };
+
 async function measure(sandbox: Sandbox, args: string[], cwd: string, cacheDir: string): Promise<Sample> {
   const before = sandbox.fake.requests.length;
   const run = await runCli(args, cwd, cacheDir);
@@ -182,6 +185,7 @@ async function single(cwd: string): Promise<void> {
         wallMs: Math.round(wall),
         floorMs: Math.round(floor),
         ratio: (wall / floor).toFixed(2),
+        target: TARGETS[scenario] === undefined ? "" : `≤ ${TARGETS[scenario]}`,
         minWallMs: Math.round(Math.min(...all.map((s) => s.wallMs))),
         signInMs: signIns.length > 0 ? Math.round(median(signIns)) : "?",
       };
