@@ -6,7 +6,6 @@
 import type { AppSignIn } from "../core/verify.js";
 import { createGraph } from "../graph/graph-client.js";
 import type { Clock } from "../shared/clock.js";
-import { GRAPH_RESOURCE } from "../core/well-known.js";
 
 export interface AppCredentialOptions {
   tenantId: string;
@@ -16,6 +15,8 @@ export interface AppCredentialOptions {
   authorityHost?: string | undefined;
   ca?: string | undefined;
   graphUrl: string;
+  /** The Graph resource identifier of the tenant's cloud (clouds.ts), e.g. https://graph.microsoft.us. */
+  graphResource: string;
   clock: Clock;
 }
 
@@ -39,7 +40,7 @@ export async function appSignInFactory(options: AppCredentialOptions): Promise<(
     };
     const graph = createGraph({
       graphUrl: options.graphUrl,
-      getToken: () => getToken(GRAPH_RESOURCE),
+      getToken: () => getToken(options.graphResource),
       clock: options.clock,
       policy: { maxElapsedMs: 30_000 },
       ...(fetch ? { fetch } : {}),

@@ -46,11 +46,12 @@ export async function withSession<T>(args: SessionArgs, ctx: CliContext, logger:
     const { endpoint } = provider;
     const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));
     const tokenCache = args.tokenCache !== false && !endpoint.throwawayAuthority;
-    logger.debug({ method, graphUrl: endpoint.graphUrl, tokenCache }, "signing in");
+    logger.debug({ method, cloud: endpoint.cloud, graphUrl: endpoint.graphUrl, tokenCache }, "signing in");
     const session = await connect({
       method,
       tenant: args.tenant ?? endpoint.defaultTenant,
       clientId: args.clientId,
+      cloud: endpoint.cloud,
       graphUrl: endpoint.graphUrl,
       authorityHost: endpoint.authorityHost,
       ca: endpoint.ca,

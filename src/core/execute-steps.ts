@@ -97,7 +97,10 @@ export const steps = {
 
   async updateApplication(action: Of<"update-application">, deps: StepDeps): Promise<ActionResult> {
     await deps.graph.send(writes.updateApplication(action.appObjectId, deps.desired.displayName, action.changes));
-    return { action, outcome: "updated", detail: action.reasons.join("; ") };
+    const removed = (action.removedPermissions ?? []).flatMap((p) => (p.appRoleId ? [{ resourceAppId: p.resourceAppId, appRoleId: p.appRoleId }] : []));
+    if (removed.length > 0) await deps.record?.forget({ listedPermissions: removed });
+    const unlisted = (action.removedPermissions ?? []).map((p) => `stop listing ${p.resourceName} / ${p.value}`);
+    return { action, outcome: "updated", detail: [...action.reasons, ...unlisted].join("; ") };
   },
 
   async addCertificate(action: Of<"add-certificate">, deps: StepDeps): Promise<ActionResult> {

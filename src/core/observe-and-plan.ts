@@ -14,6 +14,7 @@ export async function observeAndPlan(session: Session, prepared: Prepared, hints
     hints,
     record: prepared.record.facts(),
     signedInId: session.claims?.oid,
+    cloud: session.cloud,
   });
   return { observed, plan: computePlan(prepared.desired, observed, new Date(session.clock.now()), mode) };
 }

@@ -5,7 +5,7 @@
  */
 import { ExitCode, InputError } from "../../shared/errors.js";
 import type { CliContext } from "../context.js";
-import { certificateOptions, tenantCommandOptions, waitSecondsOption, type ArgsOf, type CommandOf } from "../options.js";
+import { certificateOptions, pruneOptions, tenantCommandOptions, waitSecondsOption, type ArgsOf, type CommandOf } from "../options.js";
 import { renderApply } from "../render/apply.js";
 import { applyDocument, jsonDocument } from "../render/json.js";
 import { renderPlan } from "../render/plan.js";
@@ -15,6 +15,7 @@ import { renderVerify } from "../render/verify.js";
 export const applyOptions = {
   ...tenantCommandOptions,
   ...certificateOptions,
+  ...pruneOptions,
   yes: { alias: "y", type: "boolean", default: false, describe: "Apply without asking for confirmation" },
   verify: { type: "boolean", default: false, describe: "Afterwards, sign in as the app with its certificate and check its permissions (see verify)" },
   "wait-seconds": waitSecondsOption("With --verify: how long to retry checks that wait for propagation"),

@@ -19,6 +19,7 @@ export const BULK_ACTIONS = ["plan", "apply", "status"] as const;
 export const bulkOptions = {
   auth: connectionOptions.auth,
   "client-id": connectionOptions["client-id"],
+  cloud: connectionOptions.cloud,
   "graph-url": connectionOptions["graph-url"],
   "allow-graph-host": connectionOptions["allow-graph-host"],
   "token-cache": connectionOptions["token-cache"],
@@ -133,6 +134,7 @@ async function runBulk(args: BulkArgs, ctx: CliContext): Promise<number> {
       partnerTenant: args.partnerTenant ?? endpoint.partnerTenant,
       signInPerTenant: args.signInPerTenant,
       clientId: args.clientId,
+      cloud: endpoint.cloud,
       graphUrl: endpoint.graphUrl,
       authorityHost: endpoint.authorityHost,
       ca: endpoint.ca,

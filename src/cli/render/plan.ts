@@ -5,6 +5,7 @@
  */
 import type { PlanResult } from "../../core/pipeline.js";
 import type { Action, PermissionRef, Plan } from "../../core/types.js";
+import { isPrivilegedPermission } from "../../core/privilege.js";
 import { count, type Style } from "./style.js";
 
 const AFTER_APPLY = "(known after apply)";
@@ -43,7 +44,11 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
     case "adopt-application":
       return [s.change(`  ~ adopt application ${action.appId}`), ...details([["add tag", action.tags.at(-1) ?? ""]])];
     case "update-application":
-      return [s.change(`  ~ update application ${plan.app.displayName}`), ...action.reasons.map((r) => `      ${r}`)];
+      return [
+        s.change(`  ~ update application ${plan.app.displayName}`),
+        ...action.reasons.map((r) => `      ${r}`),
+        ...(action.removedPermissions ?? []).map((p) => s.destroy(`  - remove listed API permission ${permissionName(p)} (not in the profile; --prune)`)),
+      ];
     case "add-certificate":
       return action.source === "generate"
         ? [s.add(`  + add certificate (generated: RSA ${action.keySizeBits}, ${action.validityDays} days, SHA-256)`), ...details([["thumbprint", AFTER_APPLY], ["private key", "written to --out, mode 0600"]])]
@@ -66,10 +71,11 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
       ];
     case "remove-certificates":
       return action.thumbprints.map((t) => s.destroy(`  - remove certificate ${t} (added by entra-onboard)`));
+    // In a destroy plan: what entra-onboard added to an adopted app; in an apply plan: --prune.
     case "revoke-app-role":
-      return [s.destroy(`  - revoke admin consent: ${permissionName(action)} (granted by entra-onboard)`)];
+      return [s.destroy(plan.mode === "destroy" ? `  - revoke admin consent: ${permissionName(action)} (granted by entra-onboard)` : `  - remove admin consent: ${permissionName(action)} (not in the profile; --prune)`) + privilegedMark({ privileged: plan.mode === "apply" && isPrivilegedPermission(action) }, s)];
     case "remove-directory-role":
-      return [s.destroy(`  - remove directory role ${action.roleName} (assigned by entra-onboard)`)];
+      return [s.destroy(plan.mode === "destroy" ? `  - remove directory role ${action.roleName} (assigned by entra-onboard)` : `  - remove directory role ${action.roleName} (not in the profile; --prune)`)];
     case "untag-application":
       return [
         s.change(`  ~ release application ${action.appId} (adopted: the app itself stays)`),
