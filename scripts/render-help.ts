@@ -15,6 +15,7 @@ const code = await runCli(["--help"], {
   env: {},
   isInteractive: false,
   prompt: async () => "",
+  promptHidden: async () => "",
   waitForInterrupt: async () => undefined,
 });
 if (code !== 0 || text.length === 0) throw new Error(`rendering --help failed (exit ${code})`);

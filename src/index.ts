@@ -17,9 +17,22 @@
  *   const connection = await connectFleet({ method: "device-code" });
  *   const result = await bulk({ command: "apply", fleet, connection, outDir: "./out", onEvent: console.log });
  */
-export { apply, checkLocalInputs, desiredState, plan, prepare, remove, status, AbortedError } from "./core/pipeline.js";
-export type { ApplyOptions, ApplyResult, OnboardOptions, PipelineEvent, PlanOptions, PlanResult, RemoveOptions, RemoveResult } from "./core/pipeline.js";
-export type { Action, ActionResult, DesiredState, Finding, ManagedRecord, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
+export { apply, checkLocalInputs, desiredState, plan, prepare, remove, rotate, status, AbortedError } from "./core/pipeline.js";
+export type {
+  ApplyOptions,
+  ApplyResult,
+  CertificateAnswer,
+  FormValues,
+  OnboardOptions,
+  PipelineEvent,
+  PlanOptions,
+  PlanResult,
+  RemoveOptions,
+  RemoveResult,
+  RotateOptions,
+  RotateResult,
+} from "./core/pipeline.js";
+export type { Action, ActionResult, DesiredState, Finding, ManagedCertificate, ManagedRecord, PermissionRef, Plan, PlanMode, RoleRef } from "./core/types.js";
 export type { ConnectionFile } from "./core/record.js";
 export type { Session } from "./core/session.js";
 export type { Profile, PermissionSpec } from "./core/profiles.js";
@@ -44,4 +57,15 @@ export type { BulkReport } from "./bulk/report.js";
 export { startSandbox } from "./sandbox/server.js";
 export type { Sandbox, SandboxOptions, SandboxPartner } from "./sandbox/server.js";
 export type { PartnerOptions, DelegatedAdminRelationship } from "./sandbox/partner.js";
-export { AppError, InputError, PreflightError, ForeignAppError, GraphRequestError, TimeoutError, ConvergenceError, OutDirBusyError, ExitCode } from "./shared/errors.js";
+export {
+  AppError,
+  InputError,
+  PreflightError,
+  ForeignAppError,
+  GraphRequestError,
+  CertificateRefusedError,
+  TimeoutError,
+  ConvergenceError,
+  OutDirBusyError,
+  ExitCode,
+} from "./shared/errors.js";

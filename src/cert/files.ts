@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
+import { lstat, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../shared/atomic-file.js";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
@@ -9,6 +9,9 @@ import type { CertificateInfo, GeneratedCertificate } from "./types.js";
 
 /** The files the tool keeps in its --out directory. */
 export const CERTIFICATE_FILES = { der: "certificate.cer", pem: "certificate.pem", key: "private-key.pem" } as const;
+
+/** The PKCS#12 copy --pfx writes next to them (pfx.ts; named here so reading it loads no PKCS#12 code). */
+export const PFX_FILE_NAME = "certificate.pfx";
 
 const KEY_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -68,8 +71,15 @@ export async function readHeldCertificate(
 export async function removeCertificateFiles(dir: string, thumbprints: readonly string[]): Promise<boolean> {
   const held = await readHeldCertificate(dir);
   if (!held || !thumbprints.some((t) => t.toUpperCase() === held.thumbprint.toUpperCase())) return false;
-  await Promise.all(Object.values(CERTIFICATE_FILES).map((name) => rm(join(dir, name), { force: true })));
+  await Promise.all([...Object.values(CERTIFICATE_FILES), PFX_FILE_NAME].map((name) => rm(join(dir, name), { force: true })));
   return true;
+}
+
+/** certificate.pfx in dir (written by --pfx), when it is there as a regular file. */
+export async function existingPfxPath(dir: string): Promise<string | undefined> {
+  const path = join(dir, PFX_FILE_NAME);
+  const info = await lstat(path).catch(() => undefined);
+  return info?.isFile() ? path : undefined;
 }
 
 /** The held private key (PKCS#8 PEM) for signing in as the app, or undefined if there is none. */

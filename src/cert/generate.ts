@@ -36,12 +36,14 @@ export async function generateCertificate(options: {
   if (!Number.isFinite(options.validityDays) || options.validityDays <= 0) {
     throw new InputError(`Certificate validity must be a positive number of days, got ${options.validityDays}; pass e.g. 365.`);
   }
-  const now = options.now.getTime();
+  // Valid for exactly validityDays from notBefore: the credential carries these dates, and a tenant
+  // policy capping lifetimes at, say, 365 days measures notAfter − notBefore, backdating included.
+  const notBefore = Math.floor((options.now.getTime() - SKEW_MS) / 1000) * 1000;
   return createSelfSignedCertificate({
     commonName: options.commonName,
     keySizeBits: options.keySizeBits,
-    notBefore: new Date(now - SKEW_MS),
-    notAfter: new Date(now + options.validityDays * DAY_MS),
+    notBefore: new Date(notBefore),
+    notAfter: new Date(notBefore + options.validityDays * DAY_MS),
   });
 }
 

@@ -4,10 +4,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../shared/atomic-file.js";
 import { InputError } from "../shared/errors.js";
+import { PFX_FILE_NAME } from "./files.js";
 import type { GeneratedCertificate } from "./types.js";
 
 /** The PKCS#12 file the tool writes next to the PEM files in its --out directory. */
-export const PFX_FILE = "certificate.pfx";
+export const PFX_FILE = PFX_FILE_NAME;
 
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;

@@ -11,6 +11,7 @@ import { applyCommand } from "./commands/apply.js";
 import { bulkCommand } from "./commands/bulk.js";
 import { planCommand } from "./commands/plan.js";
 import { removeCommand } from "./commands/remove.js";
+import { rotateCommand } from "./commands/rotate.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
 import { verifyCommand } from "./commands/verify.js";
@@ -29,11 +30,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .usage(
       "$0 <command> [options]\n\nOnboard a Microsoft 365 / Entra ID tenant to the read-only cloud-operations platform in one idempotent run:\n" +
         "single-tenant app, Exchange.ManageAsApp and/or AccessReview.Read.All with admin consent, Global Reader, certificate.\n" +
-        "Every command reads the tenant first; only apply and remove write, after showing what they will do.",
+        "Every command reads the tenant first; only apply, rotate and remove write, after showing what they will do.",
     )
     .command(planCommand(ctx))
     .command(applyCommand(ctx))
     .command(statusCommand(ctx))
+    .command(rotateCommand(ctx))
     .command(removeCommand(ctx))
     .command(verifyCommand(ctx))
     .command(sandboxCommand(ctx))
@@ -45,13 +47,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (problem) throw new InputError(problem);
       return true;
     }, true)
-    .demandCommand(1, "Name a command: plan, apply, status, remove, verify, bulk, sandbox or logout.")
+    .demandCommand(1, "Name a command: plan, apply, status, rotate, remove, verify, bulk, sandbox or logout.")
     .strict()
     .recommendCommands()
     .example("$0 apply --sandbox --yes --verify", "Try the whole onboarding against a simulated tenant")
     .example("$0 plan", "Sign in and show what would change")
     .example("$0 apply --tenant contoso.onmicrosoft.com", "Onboard the tenant (asks before writing)")
     .example("$0 status --json", "Drift check for scripts (exit 3 on drift)")
+    .example("$0 apply --no-certificate --yes", "Everything but the certificate (for scripts); attach the platform's later with --certificate <file>")
+    .example("$0 rotate --certificate new-platform.cer", "Attach the platform's new certificate next to the old one")
     .example("$0 plan --destroy", "Show what remove would delete")
     .example("$0 bulk apply tenants.csv", "Onboard every tenant in the file (MSPs: one sign-in through GDAP)")
     .epilogue(`${EXIT_CODES_TEXT}\n\nSign-in needs Global Administrator, or Privileged Role Administrator + Cloud Application Administrator.`)

@@ -10,6 +10,8 @@ export interface CliIo {
   isInteractive: boolean;
   /** Reads one answer from the user (the apply confirmation). */
   prompt: (question: string) => Promise<string>;
+  /** Reads one answer without echoing it (the PFX passphrase): prompt-hidden.ts on a terminal. */
+  promptHidden: (question: string) => Promise<string>;
   /** Resolves on Ctrl-C / SIGTERM; the sandbox command runs until then. */
   waitForInterrupt: () => Promise<void>;
 }

@@ -36,6 +36,7 @@ if (only === "--version" || only === "-v") {
         process.once("SIGINT", () => resolve());
         process.once("SIGTERM", () => resolve());
       }),
+    promptHidden: async (question) => (await import("./prompt-hidden.js")).promptHidden(question, { input: process.stdin, output: process.stderr }),
     prompt: async (question) => {
       const { createInterface } = await import("node:readline/promises");
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import { checkLocalInputs, type OnboardOptions } from "../core/desired.js";
 import type { DesiredState } from "../core/types.js";
+import type { CliContext } from "./context.js";
 import type { appOptions, ArgsOf, certificateOptions, connectionOptions, pruneOptions } from "./options.js";
 import { logEvent } from "./render/progress.js";
 
@@ -17,7 +18,10 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
     {
       name: args.name,
       profile: args.profile,
-      certificate: args.certificate,
+      // --no-certificate arrives as `certificate: false` (yargs' negation of the string option).
+      certificate: typeof args.certificate === "string" ? args.certificate : undefined,
+      noCertificate: (args.certificate as unknown) === false,
+      expiryWarningDays: args.expiryWarningDays,
       addCertificate: args.addCertificate,
       keySize: args.keySize,
       validityDays: args.validityDays,
@@ -30,6 +34,15 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
     },
     new Date(),
   );
+}
+
+/**
+ * The PFX passphrase, before sign-in so a missing one costs nothing: ENTRA_ONBOARD_PFX_PASSPHRASE,
+ * else asked twice, hidden, on a terminal; never from argv.
+ */
+export async function pfxPassphrase(ctx: Pick<CliContext, "env" | "isInteractive" | "promptHidden">): Promise<string> {
+  const { resolvePfxPassphrase } = await import("../cert/pfx-passphrase.js");
+  return resolvePfxPassphrase({ env: ctx.env, isInteractive: ctx.isInteractive, promptHidden: ctx.promptHidden });
 }
 
 /** The run options for the library: the desired state already built, where to keep files, progress. */

@@ -50,11 +50,33 @@ export const appOptions = {
   out: { type: "string", describe: "Directory for the certificate, private key and connection.json (default ./entra-onboard-out/<tenant id>)" },
 } as const satisfies OptionSet;
 
-export const certificateOptions = {
-  certificate: { type: "string", describe: "Attach this public certificate (.cer/.crt/.pem, DER or PEM) instead of generating one; no private key is written" },
-  "add-certificate": { type: "boolean", default: false, describe: "Add a newly generated certificate even though the app has certificates whose keys this tool does not hold (existing ones are kept)" },
+/** The certificate a generated one would have: shared by apply, plan, status and rotate. */
+export const generatedCertificateOptions = {
   "key-size": { choices: [2048, 3072, 4096] as const, default: 2048, describe: "RSA key size of a generated certificate" },
-  "validity-days": { type: "number", default: 365, describe: "Validity of a generated certificate in days (1-365; Graph caps credentials at about a year)" },
+  "validity-days": {
+    type: "number",
+    default: 365,
+    describe: "Validity of a generated certificate in days (1-1095; the credential on the app carries the certificate's own dates, and a tenant's app management policy may allow less)",
+  },
+} as const satisfies OptionSet;
+
+export const certificateOptions = {
+  certificate: {
+    type: "string",
+    describe:
+      "Attach this public certificate (.cer/.crt/.pem, DER or PEM), e.g. the one the platform generated, instead of generating one; no private key is written. --no-certificate: everything but the certificate (attach it later with --certificate)",
+  },
+  "add-certificate": { type: "boolean", default: false, describe: "Add a newly generated certificate even though the app has certificates whose keys this tool does not hold (existing ones are kept)" },
+  ...generatedCertificateOptions,
+  "expiry-warning-days": { type: "number", default: 30, describe: "A certificate that expires within this many days is drift: renewed by apply when entra-onboard holds its key, reported otherwise" },
+} as const satisfies OptionSet;
+
+export const pfxOption = {
+  pfx: {
+    type: "boolean",
+    default: false,
+    describe: "Also write certificate.pfx (PKCS#12: certificate and key, AES-256 + HMAC-SHA256, mode 0600) next to the key; passphrase from ENTRA_ONBOARD_PFX_PASSPHRASE or a hidden prompt",
+  },
 } as const satisfies OptionSet;
 
 export const pruneOptions = {
@@ -74,5 +96,5 @@ export const EXIT_CODES_TEXT = `Exit codes:
   0  success / in sync
   1  operation failed (Graph error, preflight refusal during apply/remove, foreign or ambiguous app)
   2  invalid input or usage (nothing was written to the tenant)
-  3  pending changes (status, plan --detailed-exitcode)
+  3  pending changes (status, plan --detailed-exitcode), including a certificate that expires within --expiry-warning-days
   4  the signed-in admin cannot apply this plan: preflight would refuse (plan, remove --dry-run)`;

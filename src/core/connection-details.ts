@@ -4,9 +4,9 @@
  */
 import { ConvergenceError, InputError } from "../shared/errors.js";
 import type { Prepared } from "./desired.js";
-import type { ConnectionFile } from "./record.js";
+import type { CertificateDetails, ConnectionFile } from "./record.js";
 import type { Session } from "./session.js";
-import type { Plan } from "./types.js";
+import type { DesiredState, Plan } from "./types.js";
 
 /** Questions only the admin can answer stop apply before any write (exit 2): a name other than --name. */
 export function refuseUnansweredQuestions(plan: Plan): void {
@@ -15,36 +15,81 @@ export function refuseUnansweredQuestions(plan: Plan): void {
 }
 
 /**
- * The connection details, checked: the certificate reported is the one whose key is in --out NOW
- * and it is on the app as last observed; anything else (files changed under the run) fails it.
+ * The connection details, checked: the certificate reported is the one on the app as last
+ * observed. When it is the one whose key is in --out, that key is read NOW; a run that uploaded a
+ * key from --out fails if --out no longer holds it (files changed under the run). A brought
+ * certificate (no key here) keeps what connection.json said about it, so a plain re-run does not
+ * forget it.
  */
-export async function connectionDetails(finalPlan: Plan, prepared: Prepared, session: Session): Promise<Omit<ConnectionFile, "managed">> {
+export async function connectionDetails(finalPlan: Plan, prepared: Prepared, session: Session, uploadedFromOut = false): Promise<Omit<ConnectionFile, "managed">> {
   if (finalPlan.app.state === "absent") throw new Error("internal: no application after apply");
-  const choice = prepared.desired.certificate;
-  const held = choice.mode === "generate" ? await (await import("../cert/files.js")).readHeldCertificate(prepared.outDir) : undefined;
-  const present = finalPlan.certificate.state === "present";
-  if (present && held && finalPlan.certificate.thumbprint?.toUpperCase() !== held.thumbprint.toUpperCase()) {
-    throw new ConvergenceError(
-      `the certificate whose key is in ${held.keyPath} (${held.thumbprint}) is not the one on the app (${finalPlan.certificate.thumbprint}): --out changed during the run. Run apply again.`,
-    );
-  }
-  const certificate = !present
-    ? null
-    : choice.mode === "file"
-      ? { thumbprint: choice.certificate.thumbprint, cerPath: choice.path, notAfter: choice.certificate.notAfter.toISOString() }
-      : held
-        ? { thumbprint: held.thumbprint, cerPath: held.cerPath, pemPath: held.cerPath.replace(/\.cer$/, ".pem"), keyPath: held.keyPath, notAfter: held.notAfter.toISOString() }
-        : null;
+  const form = formValues(finalPlan, prepared.desired, session);
   return {
     formatVersion: 2,
-    tenantId: finalPlan.tenant.id || session.tenantId,
-    appId: finalPlan.app.appId,
+    tenantId: form.tenantId,
+    appId: form.appId,
     applicationObjectId: finalPlan.app.objectId,
     servicePrincipalId: finalPlan.app.servicePrincipalId,
     uniqueName: prepared.desired.uniqueName,
     displayName: prepared.desired.displayName,
-    friendlyName: finalPlan.tenant.displayName ? `${finalPlan.tenant.displayName} - ${prepared.desired.displayName}` : prepared.desired.displayName,
-    organization: finalPlan.tenant.initialDomain,
-    certificate,
+    friendlyName: form.friendlyName,
+    organization: form.organization,
+    certificate: await currentCertificate(finalPlan, prepared, uploadedFromOut),
   };
+}
+
+/** What the platform's "Link a new Microsoft Account" form asks for (all but the certificate). */
+export interface FormValues {
+  friendlyName: string;
+  tenantId: string;
+  appId: string;
+  organization: string;
+}
+
+export function formValues(plan: Plan, desired: Pick<DesiredState, "displayName">, session: Pick<Session, "tenantId">): FormValues {
+  if (plan.app.state === "absent") throw new Error("internal: no application yet");
+  return {
+    friendlyName: plan.tenant.displayName ? `${plan.tenant.displayName} - ${desired.displayName}` : desired.displayName,
+    tenantId: plan.tenant.id || session.tenantId,
+    appId: plan.app.appId,
+    organization: plan.tenant.initialDomain,
+  };
+}
+
+async function currentCertificate(finalPlan: Plan, prepared: Prepared, uploadedFromOut: boolean): Promise<CertificateDetails | null> {
+  const choice = prepared.desired.certificate;
+  const files = await import("../cert/files.js");
+  const held = choice.mode === "file" ? undefined : await files.readHeldCertificate(prepared.outDir);
+  const present = finalPlan.certificate.state === "present" ? finalPlan.certificate.thumbprint : undefined;
+  if (uploadedFromOut && (!held || present?.toUpperCase() !== held.thumbprint.toUpperCase())) {
+    throw new ConvergenceError(
+      `the certificate whose key ${held ? `is in ${held.keyPath} (${held.thumbprint})` : "this run wrote to --out is gone and"} is not the one on the app (${present ?? "none"}): --out changed during the run. Run apply again.`,
+    );
+  }
+  if (!present) return null;
+  if (held && held.thumbprint === present) {
+    const pfx = await files.existingPfxPath(prepared.outDir);
+    return {
+      thumbprint: held.thumbprint,
+      source: "generated",
+      cerPath: held.cerPath,
+      pemPath: held.cerPath.replace(/\.cer$/, ".pem"),
+      keyPath: held.keyPath,
+      ...(pfx ? { pfxPath: pfx } : {}),
+      notBefore: held.notBefore.toISOString(),
+      notAfter: held.notAfter.toISOString(),
+    };
+  }
+  if (choice.mode === "file" && choice.certificate.thumbprint === present) {
+    const cert = choice.certificate;
+    return { thumbprint: present, source: "brought", cerPath: choice.path, notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString() };
+  }
+  // A certificate of the connection whose key is not here: what connection.json said about it.
+  const before = prepared.record.current;
+  if (before?.certificate?.thumbprint === present) {
+    const { keyPath: _keyPath, pemPath: _pemPath, pfxPath: _pfxPath, ...kept } = before.certificate;
+    return { ...kept, source: kept.source ?? "brought" };
+  }
+  const details = before?.managed.certificateDetails.find((c) => c.thumbprint === present);
+  return { thumbprint: present, source: details?.source ?? "brought", notBefore: details?.notBefore, notAfter: details?.notAfter ?? finalPlan.certificate.expires };
 }

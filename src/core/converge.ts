@@ -4,7 +4,7 @@
 import { ConvergenceError, TimeoutError } from "../shared/errors.js";
 import type { PipelineEvent, Prepared } from "./desired.js";
 import { executePlan } from "./execute.js";
-import { observeAndPlan } from "./observe-and-plan.js";
+import { observeAndPlan, type Planner } from "./observe-and-plan.js";
 import { pollUntil } from "./poll.js";
 import type { Session } from "./session.js";
 import type { ActionResult, ObservedState, Plan } from "./types.js";
@@ -13,6 +13,11 @@ export interface ConvergeOptions {
   /** Bound on the wait for Graph to show every change (default 5 minutes). */
   convergeTimeoutMs?: number | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
+
+/** What the re-observation plans against: computePlan by default, rotate's planner for rotate. */
+interface ConvergeRun {
+  planner?: Planner | undefined;
 }
 
 /** How long verification waits for writes to show before re-running what is still missing. */
@@ -42,7 +47,7 @@ async function rereadHeldCertificate(prepared: Prepared): Promise<void> {
   prepared.held = held;
 }
 
-export async function converge(session: Session, prepared: Prepared, firstPlan: Plan, firstObserved: ObservedState, options: ConvergeOptions): Promise<{ results: ActionResult[]; plan: Plan }> {
+export async function converge(session: Session, prepared: Prepared, firstPlan: Plan, firstObserved: ObservedState, options: ConvergeOptions & ConvergeRun): Promise<{ results: ActionResult[]; plan: Plan }> {
   const start = session.clock.now();
   const deadline = options.convergeTimeoutMs ?? 300_000;
   const results: ActionResult[] = [];
@@ -56,7 +61,7 @@ export async function converge(session: Session, prepared: Prepared, firstPlan: 
     if (outcome.replan) {
       if (execution >= MAX_EXECUTIONS) throw new ConvergenceError("apply kept finding the application it was creating already there; run it again");
       options.onEvent?.({ type: "phase", message: "the application already existed (another run, or someone else, created it): reading the tenant again before going on" });
-      ({ plan, observed } = await observeAndPlan(session, prepared, hints));
+      ({ plan, observed } = await observeAndPlan(session, prepared, hints, "apply", options.planner));
       if (plan.actions.length === 0) return { results, plan };
       continue;
     }
@@ -67,7 +72,7 @@ export async function converge(session: Session, prepared: Prepared, firstPlan: 
       session.clock,
       "Microsoft Graph to show every change (replication)",
       async () => {
-        latest = await observeAndPlan(session, prepared, hints);
+        latest = await observeAndPlan(session, prepared, hints, "apply", options.planner);
         return latest.plan.actions.length === 0 ? latest.plan : undefined;
       },
       { maxElapsedMs: execution < MAX_EXECUTIONS ? Math.min(GRACE_MS, remaining) : remaining, initialDelayMs: 500 },

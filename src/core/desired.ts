@@ -9,6 +9,7 @@ import { loadPublicCertificate } from "../cert/load.js";
 import { InputError } from "../shared/errors.js";
 import { MAX_COMMON_NAME, unsafeCharacter } from "../shared/input-text.js";
 import { isGuid } from "../shared/text.js";
+import { DEFAULT_EXPIRY_WARNING_DAYS } from "./expiry.js";
 import { assertWritableDir, defaultOutDir } from "./local-state.js";
 import { privilegedEntries } from "./privilege.js";
 import { resolveProfile, type Profile } from "./profiles.js";
@@ -28,6 +29,10 @@ export interface OnboardOptions {
   profile?: string | Profile | undefined;
   /** Attach this public certificate (DER or PEM) instead of generating one. */
   certificate?: string | undefined;
+  /** Everything but the certificate (`--no-certificate`); a later run with `certificate` attaches one. */
+  noCertificate?: boolean | undefined;
+  /** A certificate ending within this many days is drift: renewed when entra-onboard holds its key, reported otherwise (default 30). */
+  expiryWarningDays?: number | undefined;
   addCertificate?: boolean | undefined;
   keySize?: 2048 | 3072 | 4096 | undefined;
   validityDays?: number | undefined;
@@ -61,12 +66,23 @@ export interface Prepared {
   record: RunRecord;
 }
 
+/**
+ * The longest certificate the tool generates: three years, the longest Microsoft lets Entra make a
+ * self-signed certificate for itself ("servicePrincipal: addTokenSigningCertificate": "The
+ * endDateTime can be up to 3 years after the certificate is created"). Graph sets no fixed maximum
+ * for an uploaded one; the tenant's app management policy may (key-credential.ts). A longer-lived
+ * key only widens the window in which a leaked key is useful.
+ */
+export const MAX_VALIDITY_DAYS = 1095;
+
 /** Validates the options and reads the profile and certificate files: the desired state. */
 export async function desiredState(options: OnboardOptions, now: Date): Promise<DesiredState> {
   const displayName = checkedName(options.name ?? DEFAULT_APP_NAME);
   const validityDays = options.validityDays ?? 365;
-  if (!Number.isInteger(validityDays) || validityDays < 1 || validityDays > 365) {
-    throw new InputError(`--validity-days must be a whole number from 1 to 365 (Graph caps certificate credentials at about a year), got ${options.validityDays}.`);
+  if (!Number.isInteger(validityDays) || validityDays < 1 || validityDays > MAX_VALIDITY_DAYS) {
+    throw new InputError(
+      `--validity-days must be a whole number from 1 to ${MAX_VALIDITY_DAYS} (three years; a tenant's app management policy may allow less), got ${options.validityDays}.`,
+    );
   }
   const keySize = options.keySize ?? 2048;
   if (![2048, 3072, 4096].includes(keySize)) throw new InputError(`--key-size must be 2048, 3072 or 4096, got ${String(options.keySize)}.`);
@@ -78,9 +94,16 @@ export async function desiredState(options: OnboardOptions, now: Date): Promise<
       `Profile ${profile.name} grants more than read access: ${privileged.join(", ")}. Remove them, or pass --allow-privileged if the platform really needs them (the plan marks them as privileged).`,
     );
   }
+  if (options.certificate && options.noCertificate) throw new InputError("--certificate and --no-certificate contradict each other; give one of them.");
+  const expiryWarningDays = options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
+  if (!Number.isInteger(expiryWarningDays) || expiryWarningDays < 0 || expiryWarningDays > MAX_VALIDITY_DAYS) {
+    throw new InputError(`--expiry-warning-days must be a whole number from 0 to ${MAX_VALIDITY_DAYS}, got ${options.expiryWarningDays}.`);
+  }
   const certificate: CertificateChoice = options.certificate
     ? { mode: "file", path: resolve(options.certificate), certificate: await loadPublicCertificate(options.certificate, now) }
-    : { mode: "generate", keySizeBits: keySize, validityDays };
+    : options.noCertificate
+      ? { mode: "none" }
+      : { mode: "generate", keySizeBits: keySize, validityDays };
   const uniqueName = uniqueNameFor(displayName);
   return {
     displayName,
@@ -90,6 +113,7 @@ export async function desiredState(options: OnboardOptions, now: Date): Promise<
     profile,
     certificate,
     addCertificate: options.addCertificate ?? false,
+    expiryWarningDays,
     adopt: options.adopt ?? false,
     appId: options.appId,
     rename: options.rename ?? false,
@@ -139,7 +163,7 @@ export async function locate(session: Session, options: OnboardOptions): Promise
  */
 export async function readLocalState(session: Session, located: { desired: DesiredState; outDir: string }, mode: PlanMode = "apply"): Promise<Prepared> {
   const { desired, outDir } = located;
-  const held = desired.certificate.mode === "generate" && mode === "apply" ? await (await import("../cert/files.js")).readHeldCertificate(outDir) : undefined;
+  const held = desired.certificate.mode !== "file" && mode !== "destroy" ? await (await import("../cert/files.js")).readHeldCertificate(outDir) : undefined;
   const saved = await readConnectionRecord(outDir);
   checkRecordBinding(saved, held, { outDir, tenantId: session.tenantId });
   return { desired, outDir, held, hints: hintsFrom(saved), record: new RunRecord(outDir, session.tenantId, desired, saved) };

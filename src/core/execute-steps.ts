@@ -3,10 +3,11 @@
  * retries the replication-lag answers Graph gives right after the write it depends on.
  */
 import { toKeyCredential } from "../cert/key-credential.js";
-import type { CertificateInfo } from "../cert/types.js";
 import type { Graph } from "../graph/types.js";
 import { GraphRequestError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
+import { forgetRefusedCertificate, lifetimeRefusal } from "./certificate-refusal.js";
+import { obtainCertificate, type ObtainDeps, type ObtainedCertificate } from "./obtain-certificate.js";
 import { parseApplication, parseResourceSp, thumbprintFromCustomKeyIdentifier } from "./parse.js";
 import { pollUntil } from "./poll.js";
 import { reads, RESOURCE_SP_FIELDS, writes } from "./requests.js";
@@ -27,11 +28,6 @@ export interface ExecutionContext {
   pendingCertificate: Promise<ObtainedCertificate> | undefined;
 }
 
-export interface ObtainedCertificate {
-  certificate: CertificateInfo;
-  files: { cerPath?: string; pemPath?: string; keyPath?: string };
-}
-
 export interface StepDeps {
   graph: Graph;
   clock: Clock;
@@ -40,6 +36,11 @@ export interface StepDeps {
   context: ExecutionContext;
   /** connection.json as apply keeps it (undefined for remove). */
   record?: RunRecord | undefined;
+}
+
+/** What obtaining the certificate needs of a step's dependencies. */
+export function obtainDeps(deps: StepDeps): ObtainDeps {
+  return { clock: deps.clock, desired: deps.desired, outDir: deps.outDir, record: deps.record, appKeyCredentials: deps.context.app?.keyCredentials ?? [] };
 }
 
 function requireApp(deps: StepDeps): { id: string; appId: string; keyCredentials: Record<string, unknown>[] } {
@@ -106,24 +107,42 @@ export const steps = {
   async addCertificate(action: Of<"add-certificate">, deps: StepDeps): Promise<ActionResult> {
     const app = requireApp(deps);
     const now = new Date(deps.clock.now());
-    const { certificate, files } = await (deps.context.pendingCertificate ?? obtainCertificate(action, deps));
+    const obtained = await (deps.context.pendingCertificate ?? obtainCertificate(action, obtainDeps(deps)));
+    const { certificate, files } = obtained;
     // PATCH replaces the whole list: echo every existing entry as Graph listed it, then append ours.
     // A concurrent writer can change the list under us; Graph then refuses the echo (an entry we
     // sent back no longer exists, or differs), so wait for the change to replicate, re-read the
     // list and try again (an immediate re-read can still show the old list).
+    const nowCurrent = () =>
+      deps.record?.noteCurrentCertificate({
+        thumbprint: certificate.thumbprint,
+        source: files.keyPath ? "generated" : "brought",
+        ...files,
+        notBefore: certificate.notBefore.toISOString(),
+        notAfter: certificate.notAfter.toISOString(),
+      });
     for (let attempt = 1; ; attempt++) {
       const present = app.keyCredentials.some((k) => typeof k.customKeyIdentifier === "string" && thumbprintFromCustomKeyIdentifier(k.customKeyIdentifier) === certificate.thumbprint);
-      if (present) return { action, outcome: "already-existed", detail: `thumbprint ${certificate.thumbprint}` };
+      if (present) {
+        await nowCurrent();
+        return { action, outcome: "already-existed", detail: `thumbprint ${certificate.thumbprint}` };
+      }
       const added = toKeyCredential(certificate, now, `entra-onboard ${certificate.thumbprint.slice(0, 8)}`);
       try {
         await deps.graph.send(writes.setKeyCredentials(app.id, deps.desired.displayName, certificate.thumbprint, app.keyCredentials, added));
         break;
       } catch (error) {
+        const refused = lifetimeRefusal(error, certificate, files.keyPath !== undefined);
+        if (refused) {
+          await forgetRefusedCertificate(obtained, { outDir: deps.outDir, record: deps.record });
+          throw refused;
+        }
         if (!keyCredentialsRaced(error) || attempt >= KEY_CREDENTIAL_ATTEMPTS) throw error;
         await deps.clock.sleep(keyCredentialsBackoffMs(attempt));
         app.keyCredentials = await currentKeyCredentials(deps, app.appId);
       }
     }
+    await nowCurrent();
     return { action, outcome: "created", detail: `thumbprint ${certificate.thumbprint}${files.keyPath ? `, private key ${files.keyPath}` : ""}` };
   },
 
@@ -176,28 +195,4 @@ export async function currentKeyCredentials(deps: Pick<StepDeps, "graph">, appId
   const response = await deps.graph.send<{ value?: unknown[] }>(reads.appsByAppId(appId));
   const app = response.body?.value?.[0];
   return app ? parseApplication(app).keyCredentials.map((k) => k.raw) : [];
-}
-
-/** The certificate an add-certificate action uploads: the user's file, the held one, or a new one. */
-export async function obtainCertificate(action: Of<"add-certificate">, deps: Pick<StepDeps, "clock" | "desired" | "outDir" | "record">): Promise<ObtainedCertificate> {
-  const now = new Date(deps.clock.now());
-  const choice = deps.desired.certificate;
-  if (action.source === "file" && choice.mode === "file") return { certificate: choice.certificate, files: { cerPath: choice.path } };
-  const filesModule = await import("../cert/files.js");
-  if (action.source === "held") {
-    const held = await filesModule.readHeldCertificate(deps.outDir);
-    if (held) return { certificate: held, files: { cerPath: held.cerPath, keyPath: held.keyPath } };
-  }
-  const generate = (choice.mode === "generate" ? choice.generator : undefined) ?? (await import("../cert/generate.js")).generateCertificate;
-  const generated = await generate({
-    commonName: deps.desired.displayName,
-    keySizeBits: choice.mode === "generate" ? choice.keySizeBits : 2048,
-    validityDays: choice.mode === "generate" ? choice.validityDays : 365,
-    now,
-  });
-  // Recorded, then on disk, then uploaded: a crash in between leaves a held certificate that
-  // connection.json vouches for, which the next run adds (an unrecorded key is never uploaded).
-  await deps.record?.noteIntents({ certificates: [generated.thumbprint] });
-  const files = await filesModule.writeCertificateFiles(deps.outDir, generated);
-  return { certificate: generated, files };
 }

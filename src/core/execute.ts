@@ -5,7 +5,9 @@
  */
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
-import { obtainCertificate, steps, type ExecutionContext, type StepDeps } from "./execute-steps.js";
+import { CertificateRefusedError } from "../shared/errors.js";
+import { obtainDeps, steps, type ExecutionContext, type StepDeps } from "./execute-steps.js";
+import { managedCertificate, obtainCertificate } from "./obtain-certificate.js";
 import { undoSteps } from "./execute-undo.js";
 import type { Intents, RunRecord } from "./run-record.js";
 import type { Action, ActionResult, DesiredState, ExecutionEvent, ObservedState, Plan } from "./types.js";
@@ -61,11 +63,12 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   if (context.app && deps.record) await deps.record.noteApp(context.app);
   const addCertificate = actions.find((a) => a.kind === "add-certificate");
   if (addCertificate?.kind === "add-certificate") {
-    context.pendingCertificate = obtainCertificate(addCertificate, stepDeps);
+    context.pendingCertificate = obtainCertificate(addCertificate, obtainDeps(stepDeps));
     // Awaited by the add-certificate step; this only stops an early failure from going unhandled.
     context.pendingCertificate.catch(() => undefined);
   }
   const results: ActionResult[] = [];
+  let refused: CertificateRefusedError | undefined;
   for (const stage of [1, 2, 3]) {
     // Stage 2 sends the certificate PATCH and the service principal POST together, so wait for the
     // certificate (generated during stage 1) before starting either.
@@ -86,8 +89,12 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
       }),
     );
     for (const s of settled) if (s.status === "fulfilled") results.push(s.value);
-    // Let every action of the stage finish before failing, so nothing is left half-sent.
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    // Let every action of the stage finish before failing, so nothing is left half-sent. A
+    // certificate the tenant's policy refuses stops only itself: consent and role do not depend on
+    // it, so the run still does them (as --no-certificate would) and reports the refusal at the end.
+    const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
+    refused ??= rejected.find((s) => s.reason instanceof CertificateRefusedError)?.reason;
+    const failed = rejected.find((s) => !(s.reason instanceof CertificateRefusedError));
     if (failed) {
       // Nor leave key generation running past the run: a re-run must find the files complete.
       await context.pendingCertificate?.catch(() => undefined);
@@ -98,6 +105,7 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
       return { results, context, replan: true };
     }
   }
+  if (refused) throw refused;
   return { results, context, replan: false };
 }
 
@@ -105,7 +113,10 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
 function intentsOf(batch: readonly Action[], desired: DesiredState): Intents {
   const intents: Required<Intents> = { certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [] };
   for (const action of batch) {
-    if (action.kind === "add-certificate" && action.thumbprint) intents.certificates.push(action.thumbprint);
+    if (action.kind === "add-certificate" && action.thumbprint) {
+      const brought = action.source === "file" && desired.certificate.mode === "file" ? desired.certificate.certificate : undefined;
+      intents.certificates.push(brought ? managedCertificate(brought, "brought") : action.thumbprint);
+    }
     if (action.kind === "grant-app-role" && action.appRoleId) intents.permissions.push({ resourceAppId: action.resourceAppId, appRoleId: action.appRoleId });
     if (action.kind === "assign-directory-role") intents.roles.push(action.roleDefinitionId);
     if (action.kind === "adopt-application") intents.tags.push(desired.ownerTag);

@@ -3,11 +3,14 @@ import type { Prepared } from "./desired.js";
 import { observeTenant } from "./observe.js";
 import { computePlan } from "./plan.js";
 import type { Session } from "./session.js";
-import type { ObservedState, ObserveHints, Plan, PlanMode } from "./types.js";
+import type { DesiredState, ObservedState, ObserveHints, Plan, PlanMode } from "./types.js";
 
-export async function observeAndPlan(session: Session, prepared: Prepared, hints: ObserveHints, mode: PlanMode = "apply"): Promise<{ observed: ObservedState; plan: Plan }> {
+/** The pure planner of a run's ending: computePlan for plan, apply and remove; rotate has its own (plan-rotate.ts). */
+export type Planner = (desired: DesiredState, observed: ObservedState, now: Date) => Plan;
+
+export async function observeAndPlan(session: Session, prepared: Prepared, hints: ObserveHints, mode: PlanMode = "apply", planner?: Planner): Promise<{ observed: ObservedState; plan: Plan }> {
   // A destroy plan needs no certificate: the app goes with all of its certificates.
-  const held = mode === "apply" ? prepared.held : undefined;
+  const held = mode !== "destroy" ? prepared.held : undefined;
   const observed = await observeTenant(session.graph, {
     desired: prepared.desired,
     heldCertificate: held,
@@ -16,5 +19,6 @@ export async function observeAndPlan(session: Session, prepared: Prepared, hints
     signedInId: session.claims?.oid,
     cloud: session.cloud,
   });
-  return { observed, plan: computePlan(prepared.desired, observed, new Date(session.clock.now()), mode) };
+  const now = new Date(session.clock.now());
+  return { observed, plan: planner ? planner(prepared.desired, observed, now) : computePlan(prepared.desired, observed, now, mode) };
 }

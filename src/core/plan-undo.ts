@@ -15,7 +15,7 @@ export interface UndoPlan {
   kept: string[];
 }
 
-const NOTHING: ManagedRecord = { certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [] };
+const NOTHING: ManagedRecord = { certificates: [], certificateDetails: [], permissions: [], roles: [], listedPermissions: [], tags: [] };
 
 export function planUndo(desired: DesiredState, observed: ObservedState, app: ObservedApp): UndoPlan {
   const recorded = observed.record?.appId === app.appId.toLowerCase() ? observed.record : undefined;

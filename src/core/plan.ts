@@ -65,8 +65,8 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
 
   const certificate = planCertificate(desired, observed, app, now);
   if (certificate.action) actions.push(certificate.action);
-  if (certificate.finding) findings.push(certificate.finding);
-  if (certificate.unchanged) unchanged.push(certificate.unchanged);
+  findings.push(...certificate.findings);
+  unchanged.push(...certificate.unchanged);
 
   const sp = app ? observed.servicePrincipal : undefined;
   if (!sp) actions.push({ kind: "create-service-principal" });
@@ -104,10 +104,7 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
       servicePrincipalId: sp?.id,
       owners: plannedOwners(observed, app),
     },
-    certificate: {
-      state: certificate.action ? "pending" : certificate.finding ? "not-held" : "present",
-      thumbprint: certificate.thumbprint,
-    },
+    certificate: certificate.certificate,
     actions,
     findings,
     warnings: [...warnings, ...certificate.warnings],

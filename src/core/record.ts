@@ -14,17 +14,22 @@
 import { join } from "node:path";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
-import { unsafeCharacter } from "../shared/input-text.js";
-import { isGuid } from "../shared/text.js";
-import type { HeldCertificate, ManagedRecord, ObserveHints, PermissionKey, RecordedOnboarding } from "./types.js";
+import { date, guid, isObject, list, object, optional, problem, source, text, thumbprint } from "./record-checks.js";
+import type { HeldCertificate, ManagedCertificate, ManagedRecord, ObserveHints, PermissionKey, RecordedOnboarding } from "./types.js";
 
 export const CONNECTION_FILE = "connection.json";
 
+/** connection.json's `certificate`: the one the connection signs in with, and where its files are. */
 export interface CertificateDetails {
   thumbprint: string;
+  /** "generated" (the key is in --out) or "brought" (the platform, or whoever gave it, holds the key). */
+  source?: "generated" | "brought" | undefined;
   cerPath?: string | undefined;
   pemPath?: string | undefined;
   keyPath?: string | undefined;
+  /** The password-protected PKCS#12 copy of certificate and key (--pfx). */
+  pfxPath?: string | undefined;
+  notBefore?: string | undefined;
   notAfter?: string | undefined;
 }
 
@@ -51,48 +56,10 @@ export type ConnectionRecord = Pick<ConnectionFile, Always> & Partial<Omit<Conne
 
 export type ParsedConnectionRecord = { ok: true; record: ConnectionRecord } | { ok: false; problem: string };
 
-export const emptyManaged = (): ManagedRecord => ({ certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [] });
-
-/** What is wrong with the value at `at` ("managed.roles[0]"), or undefined when it is fine. */
-type Check = (value: unknown, at: string) => string | undefined;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const problem = (at: string, what: string) => `has a '${at}' that ${what}`;
-
-const text: Check = (v, at) => {
-  if (typeof v !== "string") return problem(at, "is not a string");
-  const unsafe = unsafeCharacter(v);
-  return unsafe ? problem(at, `contains a control character (${unsafe})`) : undefined;
-};
-const guid: Check = (v, at) => (typeof v === "string" && isGuid(v) ? undefined : problem(at, "is not a GUID"));
-const thumbprint: Check = (v, at) => (typeof v === "string" && /^[0-9A-F]{40}$/i.test(v) ? undefined : problem(at, "is not a SHA-1 thumbprint (40 hex digits)"));
-const optional = (check: Check): Check => (v, at) => (v === undefined || v === null ? undefined : check(v, at));
-
-function object(fields: Record<string, Check>): Check {
-  return (v, at) => {
-    if (!isObject(v)) return at === "" ? "is not a JSON object" : problem(at, "is not an object");
-    for (const [name, check] of Object.entries(fields)) {
-      const found = check(v[name], at === "" ? name : `${at}.${name}`);
-      if (found) return found;
-    }
-    return undefined;
-  };
-}
-
-/** A list the record keeps; absent means empty (format 1 has none). */
-function list(item: Check): Check {
-  return (v, at) => {
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v)) return problem(at, "is not a list");
-    for (const [i, entry] of v.entries()) {
-      const found = item(entry, `${at}[${i}]`);
-      if (found) return found;
-    }
-    return undefined;
-  };
-}
+export const emptyManaged = (): ManagedRecord => ({ certificates: [], certificateDetails: [], permissions: [], roles: [], listedPermissions: [], tags: [] });
 
 const permission = object({ resourceAppId: guid, appRoleId: guid });
+const managedCertificate = object({ thumbprint, source, notBefore: date, notAfter: date });
 
 const FORMAT_2 = object({
   tenantId: guid,
@@ -103,8 +70,12 @@ const FORMAT_2 = object({
   displayName: optional(text),
   friendlyName: optional(text),
   organization: optional(text),
-  certificate: optional(object({ thumbprint, cerPath: optional(text), pemPath: optional(text), keyPath: optional(text), notAfter: optional(text) })),
-  managed: optional(object({ certificates: list(thumbprint), permissions: list(permission), roles: list(guid), listedPermissions: list(permission), tags: list(text) })),
+  certificate: optional(
+    object({ thumbprint, source: optional(source), cerPath: optional(text), pemPath: optional(text), keyPath: optional(text), pfxPath: optional(text), notBefore: optional(date), notAfter: optional(text) }),
+  ),
+  managed: optional(
+    object({ certificates: list(thumbprint), certificateDetails: list(managedCertificate), permissions: list(permission), roles: list(guid), listedPermissions: list(permission), tags: list(text) }),
+  ),
 });
 
 /** Format 1 (earlier versions) was written only by a finished apply: the app's ids are always there. */
@@ -135,8 +106,16 @@ function toRecord(raw: Record<string, unknown>): ConnectionRecord {
   const keys = (v: unknown): PermissionKey[] =>
     (Array.isArray(v) ? v.filter(isObject) : []).map((p) => ({ resourceAppId: id(p["resourceAppId"]) ?? "", appRoleId: id(p["appRoleId"]) ?? "" }));
   const managedRaw = isObject(raw["managed"]) ? raw["managed"] : {};
+  const details = (v: unknown): ManagedCertificate[] =>
+    (Array.isArray(v) ? v.filter(isObject) : []).map((c) => ({
+      thumbprint: (str(c["thumbprint"]) ?? "").toUpperCase(),
+      source: c["source"] === "generated" ? "generated" : "brought",
+      notBefore: str(c["notBefore"]) ?? "",
+      notAfter: str(c["notAfter"]) ?? "",
+    }));
   const managed: ManagedRecord = {
     certificates: strings(managedRaw["certificates"]).map((t) => t.toUpperCase()),
+    certificateDetails: details(managedRaw["certificateDetails"]),
     permissions: keys(managedRaw["permissions"]),
     roles: strings(managedRaw["roles"]).map((r) => r.toLowerCase()),
     listedPermissions: keys(managedRaw["listedPermissions"]),
@@ -144,7 +123,16 @@ function toRecord(raw: Record<string, unknown>): ConnectionRecord {
   };
   const cert = isObject(raw["certificate"]) ? raw["certificate"] : undefined;
   const certificate: CertificateDetails | null = cert
-    ? { thumbprint: (str(cert["thumbprint"]) ?? "").toUpperCase(), cerPath: str(cert["cerPath"]), pemPath: str(cert["pemPath"]), keyPath: str(cert["keyPath"]), notAfter: str(cert["notAfter"]) }
+    ? {
+        thumbprint: (str(cert["thumbprint"]) ?? "").toUpperCase(),
+        source: cert["source"] === "generated" || cert["source"] === "brought" ? cert["source"] : undefined,
+        cerPath: str(cert["cerPath"]),
+        pemPath: str(cert["pemPath"]),
+        keyPath: str(cert["keyPath"]),
+        pfxPath: str(cert["pfxPath"]),
+        notBefore: str(cert["notBefore"]),
+        notAfter: str(cert["notAfter"]),
+      }
     : null;
   // Format 1 had no managed record: the certificate it held was the one entra-onboard made.
   if (raw["formatVersion"] === 1 && certificate && !managed.certificates.includes(certificate.thumbprint)) managed.certificates.push(certificate.thumbprint);
@@ -207,7 +195,9 @@ export function checkRecordBinding(record: ConnectionRecord | undefined, held: H
 
 /** The record's facts for observe and plan. */
 export function recordedOnboarding(record: ConnectionRecord | undefined): RecordedOnboarding | undefined {
-  return record ? { appId: record.appId, uniqueName: record.uniqueName, displayName: record.displayName, ...record.managed } : undefined;
+  return record
+    ? { appId: record.appId, uniqueName: record.uniqueName, displayName: record.displayName, currentCertificate: record.certificate?.thumbprint, ...record.managed }
+    : undefined;
 }
 
 /** Ids from the last run that let observe skip round trips (a stale one costs a 404, nothing more). */

@@ -6,8 +6,8 @@
  * is recognised by its appId even before Graph shows its owners. Writes go one after the other.
  */
 import { writeConnectionFile } from "./local-state.js";
-import { emptyManaged, recordedOnboarding, type ConnectionFile, type ConnectionRecord } from "./record.js";
-import type { DesiredState, ManagedRecord, PermissionKey, RecordedOnboarding } from "./types.js";
+import { emptyManaged, recordedOnboarding, type CertificateDetails, type ConnectionFile, type ConnectionRecord } from "./record.js";
+import type { DesiredState, ManagedCertificate, ManagedRecord, PermissionKey, RecordedOnboarding } from "./types.js";
 
 const samePermission = (a: PermissionKey, b: PermissionKey) => a.resourceAppId.toLowerCase() === b.resourceAppId.toLowerCase() && a.appRoleId.toLowerCase() === b.appRoleId.toLowerCase();
 
@@ -18,7 +18,8 @@ function addTo<T>(list: T[], item: T, same: (a: T, b: T) => boolean): boolean {
 }
 
 export interface Intents {
-  certificates?: string[];
+  /** Thumbprints, or the certificates with their source and dates (kept in managed.certificateDetails). */
+  certificates?: (string | ManagedCertificate)[];
   permissions?: PermissionKey[];
   roles?: string[];
   listedPermissions?: PermissionKey[];
@@ -61,7 +62,11 @@ export class RunRecord {
   async noteIntents(intents: Intents): Promise<void> {
     const managed = this.ensure().managed;
     let changed = false;
-    for (const t of intents.certificates ?? []) changed = addTo(managed.certificates, t.toUpperCase(), (a, b) => a === b) || changed;
+    for (const c of intents.certificates ?? []) {
+      const thumbprint = (typeof c === "string" ? c : c.thumbprint).toUpperCase();
+      changed = addTo(managed.certificates, thumbprint, (a, b) => a === b) || changed;
+      if (typeof c !== "string") changed = addTo(managed.certificateDetails, { ...c, thumbprint }, (a, b) => a.thumbprint === b.thumbprint) || changed;
+    }
     for (const p of intents.permissions ?? []) changed = addTo(managed.permissions, lower(p), samePermission) || changed;
     for (const r of intents.roles ?? []) changed = addTo(managed.roles, r.toLowerCase(), (a, b) => a === b) || changed;
     for (const p of intents.listedPermissions ?? []) changed = addTo(managed.listedPermissions, lower(p), samePermission) || changed;
@@ -81,6 +86,32 @@ export class RunRecord {
     managed.roles = managed.roles.filter((role) => !(removed.roles ?? []).some((r) => r.toLowerCase() === role));
     managed.listedPermissions = managed.listedPermissions.filter((p) => !(removed.listedPermissions ?? []).some((r) => samePermission(p, r)));
     if (JSON.stringify(managed) !== before) await this.flush();
+  }
+
+  /**
+   * Certificates no longer on the app (retired), or never uploaded (refused by the tenant's
+   * policy): written after the removal, since a record that still lists a removed one is harmless.
+   */
+  async forgetCertificates(thumbprints: readonly string[]): Promise<void> {
+    if (!this.record) return;
+    const gone = new Set(thumbprints.map((t) => t.toUpperCase()));
+    const managed = this.record.managed;
+    const before = managed.certificates.length + managed.certificateDetails.length;
+    managed.certificates = managed.certificates.filter((t) => !gone.has(t));
+    managed.certificateDetails = managed.certificateDetails.filter((c) => !gone.has(c.thumbprint));
+    if (this.record.certificate && gone.has(this.record.certificate.thumbprint)) this.record.certificate = null;
+    if (managed.certificates.length + managed.certificateDetails.length !== before) await this.flush();
+  }
+
+  /**
+   * A certificate this run attached is the connection's from now on, also for the re-reads that
+   * follow in the same run (a renewal must not be planned again); finish() writes its full details.
+   */
+  async noteCurrentCertificate(certificate: CertificateDetails): Promise<void> {
+    const record = this.ensure();
+    if (record.certificate?.thumbprint === certificate.thumbprint) return;
+    record.certificate = certificate;
+    await this.flush();
   }
 
   /** The finished connection.json (written only when its text changed); returns its path. */
@@ -109,7 +140,7 @@ export class RunRecord {
  * keys in --out are still entra-onboard's own, but consents, roles and tags were the old app's.
  */
 function rebound(managed: ManagedRecord): ManagedRecord {
-  return { ...emptyManaged(), certificates: [...managed.certificates] };
+  return { ...emptyManaged(), certificates: [...managed.certificates], certificateDetails: [...managed.certificateDetails] };
 }
 
 const lower = (p: PermissionKey): PermissionKey => ({ resourceAppId: p.resourceAppId.toLowerCase(), appRoleId: p.appRoleId.toLowerCase() });

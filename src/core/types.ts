@@ -18,7 +18,9 @@ export type CertificateChoice =
       /** Who generates the key: bulk passes one that runs at most one per core (see bulk/key-generation.ts). */
       generator?: CertificateGenerator | undefined;
     }
-  | { mode: "file"; path: string; certificate: CertificateInfo };
+  | { mode: "file"; path: string; certificate: CertificateInfo }
+  /** --no-certificate: everything but the certificate (a later `apply --certificate <file>` attaches it). */
+  | { mode: "none" };
 
 export interface DesiredState {
   displayName: string;
@@ -32,6 +34,8 @@ export interface DesiredState {
   certificate: CertificateChoice;
   /** --add-certificate: add a new certificate even though the app already has some we don't hold. */
   addCertificate: boolean;
+  /** --expiry-warning-days: a certificate ending sooner than this is drift, renewed or reported (default 30). */
+  expiryWarningDays?: number | undefined;
   /** --adopt: take over a same-name app this tool did not create. */
   adopt: boolean;
   /** --app-id: which app to manage when several share the name. */
@@ -143,15 +147,33 @@ export interface PermissionKey {
  */
 export interface RecordedOnboarding extends ManagedRecord {
   appId: string | undefined;
+  /** The thumbprint of connection.json's `certificate`: the one the connection signs in with. */
+  currentCertificate: string | undefined;
   /** The uniqueName and display name of the onboarding the record is for (from --name). */
   uniqueName: string;
   displayName: string | undefined;
+}
+
+/** A certificate entra-onboard attached to the app, as connection.json keeps it. */
+export interface ManagedCertificate {
+  /** Upper-case hex SHA-1. */
+  thumbprint: string;
+  /**
+   * "generated": entra-onboard made the key pair and keeps the key in --out; "brought": the admin
+   * gave only the public certificate (--certificate, e.g. the one the platform generated).
+   */
+  source: "generated" | "brought";
+  /** The certificate's validity (ISO 8601), which is also the credential's. */
+  notBefore: string;
+  notAfter: string;
 }
 
 /** What entra-onboard added to the app, as connection.json keeps it (written as apply goes). */
 export interface ManagedRecord {
   /** Thumbprints (upper-case hex SHA-1) of certificates entra-onboard generated or attached. */
   certificates: string[];
+  /** The same certificates with where they came from and their dates (absent in files of earlier versions). */
+  certificateDetails: ManagedCertificate[];
   /** Admin consents (app role assignments) it granted. */
   permissions: PermissionKey[];
   /** Directory roles it assigned (role definition or template ids). */
@@ -238,6 +260,10 @@ export type Action =
       keySizeBits?: number | undefined;
       validityDays?: number | undefined;
       path?: string | undefined;
+      /** A renewal: the connection's certificate that expires soon (it stays on the app until retired). */
+      renews?: { thumbprint: string; expiry: string } | undefined;
+      /** rotate: the certificates the new one takes over from, kept until it is proven or they are retired. */
+      replaces?: string[] | undefined;
     }
   | { kind: "create-service-principal" }
   // `privileged`: beyond the read-only allow-list (src/core/privilege.ts), so only planned with
@@ -259,7 +285,16 @@ export type Action =
     }
   // The undo of an adopted app (remove never deletes an app entra-onboard did not create), and, in
   // an apply plan with --prune, grants and roles the profile does not ask for (plan-prune.ts):
-  | { kind: "remove-certificates"; appObjectId: string; appId: string; thumbprints: string[] }
+  | {
+      kind: "remove-certificates";
+      appObjectId: string;
+      appId: string;
+      thumbprints: string[];
+      /** rotate --retire: certificates taken off because a newer one took over (not a removal of the onboarding). */
+      retire?: boolean | undefined;
+      /** Of those, the ones entra-onboard did not add: named explicitly and confirmed. */
+      notAddedByEntraOnboard?: string[] | undefined;
+    }
   | ({ kind: "revoke-app-role"; servicePrincipalId: string; assignmentId: string } & PermissionRef)
   | ({ kind: "remove-directory-role"; assignmentId: string } & RoleRef)
   | {
@@ -279,7 +314,7 @@ export type ActionKind = Action["kind"];
 /** Something that differs from the profile but that apply does not change (it never deletes). */
 export interface Finding {
   /** "name-differs": the app found is named otherwise than --name; apply refuses it without --rename. */
-  kind: "extra-permission" | "extra-role" | "certificate-not-held" | "foreign-certificates" | "name-differs";
+  kind: "extra-permission" | "extra-role" | "certificate-not-held" | "certificate-expiring" | "foreign-certificates" | "name-differs";
   message: string;
 }
 
@@ -288,8 +323,8 @@ export type AppStatus =
   | { state: "owned"; objectId: string; appId: string }
   | { state: "adoptable"; objectId: string; appId: string };
 
-/** What a plan is for: onboarding (plan, apply, status) or taking the onboarding away (remove). */
-export type PlanMode = "apply" | "destroy";
+/** What a plan is for: onboarding (plan, apply, status), taking it away (remove), or a new certificate (rotate). */
+export type PlanMode = "apply" | "destroy" | "rotate";
 
 export interface Plan {
   formatVersion: 1;
@@ -304,7 +339,14 @@ export interface Plan {
    * The certificate the platform signs in with: on the app, to be added by apply, not held by us,
    * or none (a destroy plan).
    */
-  certificate: { state: "present" | "pending" | "not-held" | "none"; thumbprint: string | undefined };
+  certificate: {
+    state: "present" | "pending" | "not-held" | "none";
+    thumbprint: string | undefined;
+    /** "generated" (entra-onboard holds the key) or "brought" (the platform, or whoever gave it, does). */
+    source?: "generated" | "brought" | undefined;
+    /** When the present certificate's credential ends (ISO 8601). */
+    expires?: string | undefined;
+  };
   actions: Action[];
   /** Drift apply leaves alone; `status` reports it. */
   findings: Finding[];

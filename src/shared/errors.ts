@@ -49,14 +49,23 @@ export class GraphRequestError extends AppError {
   readonly code: string;
   readonly requestId: string | undefined;
   readonly operation: string;
+  /** Graph's own message, without the operation and status around it. */
+  readonly graphMessage: string;
   constructor(init: { operation: string; status: number; code: string; message: string; requestId?: string | undefined }) {
     super(`${init.operation} failed: ${init.status} ${init.code}: ${init.message}`);
     this.status = init.status;
     this.code = init.code;
+    this.graphMessage = init.message;
     this.requestId = init.requestId;
     this.operation = init.operation;
   }
 }
+
+/**
+ * Graph refused a certificate credential: the tenant's app management policy caps certificate
+ * lifetimes below this certificate's. The message carries Graph's code and text and how to proceed.
+ */
+export class CertificateRefusedError extends AppError {}
 
 /** The user answered something other than "yes" at the confirmation prompt (exit 1, like terraform). */
 export class AbortedError extends AppError {}

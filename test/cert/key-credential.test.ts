@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseCertificateFile, thumbprintOfKeyCredentialKey } from "../../src/cert/inspect.js";
-import { toKeyCredential } from "../../src/cert/key-credential.js";
+import { lifetimeDays, toKeyCredential } from "../../src/cert/key-credential.js";
 import type { CertificateInfo } from "../../src/cert/types.js";
 import { InputError } from "../../src/shared/errors.js";
 import { fixture } from "./helpers.js";
@@ -18,31 +18,32 @@ function window(credential: { startDateTime: string; endDateTime: string }): { s
 }
 
 describe("toKeyCredential", () => {
-  it("clamps a long-lived certificate to 364 days starting now", () => {
+  it("carries the certificate's own dates, however long it is valid (no silent cut to a year)", () => {
     const now = new Date("2026-01-15T12:00:00.750Z");
     const credential = toKeyCredential(byo, now);
     const { start, end } = window(credential);
-    expect(credential.startDateTime).toBe("2026-01-15T12:00:00Z");
-    expect(end - start).toBe(364 * DAY);
-    expect(end).toBeLessThanOrEqual(byo.notAfter.getTime());
-    expect(credential).toMatchObject({ type: "AsymmetricX509Cert", usage: "Verify" });
+    expect(start).toBe(byo.notBefore.getTime());
+    expect(end).toBe(byo.notAfter.getTime());
+    expect(end - start).toBeGreaterThan(70 * 365 * DAY);
+    expect(credential).toMatchObject({ type: "AsymmetricX509Cert", usage: "Verify", startDateTime: "2025-01-01T00:00:00Z", endDateTime: "2099-01-01T00:00:00Z" });
     // The key is base64 of the DER, and resolves back to the same thumbprint.
     expect(Buffer.from(credential.key, "base64").equals(Buffer.from(byo.der))).toBe(true);
     expect(thumbprintOfKeyCredentialKey(credential.key)).toBe(byo.thumbprint);
   });
 
-  it("ends at the certificate's notAfter when that comes first", () => {
-    const cert = withValidity(byo, "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z");
+  it("a three-year certificate is a three-year credential, starting at notBefore even when that is past", () => {
+    const cert = withValidity(byo, "2026-01-15T11:55:00Z", "2029-01-14T11:55:00Z");
     const { start, end } = window(toKeyCredential(cert, new Date("2026-01-15T12:00:00Z")));
-    expect(start).toBe(Date.parse("2026-01-15T12:00:00Z"));
-    expect(end).toBe(Date.parse("2026-03-01T00:00:00Z"));
+    expect(start).toBe(Date.parse("2026-01-15T11:55:00Z"));
+    expect(end).toBe(Date.parse("2029-01-14T11:55:00Z"));
+    expect(lifetimeDays(cert)).toBe(1095);
   });
 
-  it("starts at notBefore for a certificate that becomes valid later", () => {
+  it("a certificate that becomes valid later keeps its own start", () => {
     const cert = withValidity(byo, "2026-02-01T00:00:00Z", "2030-01-01T00:00:00Z");
     const { start, end } = window(toKeyCredential(cert, new Date("2026-01-15T12:00:00Z")));
     expect(start).toBe(cert.notBefore.getTime());
-    expect(end - start).toBe(364 * DAY);
+    expect(end).toBe(cert.notAfter.getTime());
   });
 
   it("throws InputError for an expired certificate", () => {

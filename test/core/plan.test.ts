@@ -25,7 +25,7 @@ const ADMIN: ObservedOwner = { id: "admin-id", kind: "user", name: "Tenant Admin
 const MEMBER: ObservedOwner = { id: "member-id", kind: "user", name: "Plain Member (member@contoso.onmicrosoft.com)", standing: "unprivileged" };
 const ownedBy = (...owners: ObservedOwner[]): OwnersObservation => ({ readable: true, appObjectId: "app-obj", owners });
 const recordOf = (overrides: Partial<RecordedOnboarding> = {}): RecordedOnboarding => ({
-  appId: "11111111-1111-1111-1111-111111111111", uniqueName: UNIQUE, displayName: "Xops-App", certificates: [], permissions: [], roles: [], listedPermissions: [], tags: [], ...overrides,
+  appId: "11111111-1111-1111-1111-111111111111", uniqueName: UNIQUE, displayName: "Xops-App", currentCertificate: undefined, certificates: [], certificateDetails: [], permissions: [], roles: [], listedPermissions: [], tags: [], ...overrides,
 });
 
 function desired(overrides: Partial<DesiredState> = {}): DesiredState {
@@ -131,10 +131,26 @@ describe("computePlan", () => {
     expect(kinds(desired({ addCertificate: true }), o)).toEqual(["add-certificate"]);
   });
 
-  it("warns about a certificate expiring within 30 days", () => {
+  it("renews a held certificate expiring within 30 days (a new one next to it), naming the date", () => {
     const soon = { ...held, notAfter: new Date("2026-06-20T00:00:00Z") };
     const plan = computePlan(desired(), { ...converged(), heldCertificate: soon }, NOW);
-    expect(plan.warnings.join()).toMatch(/expires on 2026-06-20/);
+    expect(plan.warnings.join()).toMatch(/expires on 2026-06-20 \(in 19 days\)/);
+    expect(plan.actions).toEqual([expect.objectContaining({ kind: "add-certificate", source: "generate", renews: { thumbprint: held.thumbprint, expiry: "expires on 2026-06-20 (in 19 days)" } })]);
+    // Outside a shorter window it is in sync.
+    expect(computePlan(desired({ expiryWarningDays: 10 }), { ...converged(), heldCertificate: soon }, NOW).actions).toEqual([]);
+  });
+
+  it("a recorded certificate whose key is elsewhere (brought) is the connection's: in sync, and an expiring one is a finding", () => {
+    const platform = "EF".repeat(20);
+    const o = { ...converged(), heldCertificate: undefined, candidates: [app({ keyCredentials: [{ ...key(platform), endDateTime: "2027-06-01T00:00:00Z" }] })] };
+    const recorded = recordOf({ certificates: [platform], currentCertificate: platform, certificateDetails: [{ thumbprint: platform, source: "brought", notBefore: "2025-06-01T00:00:00Z", notAfter: "2027-06-01T00:00:00Z" }] });
+    const inSync = computePlan(desired(), { ...o, record: recorded }, NOW);
+    expect(inSync.actions).toEqual([]);
+    expect(inSync.findings).toEqual([]);
+    expect(inSync.certificate).toEqual({ state: "present", thumbprint: platform, source: "brought", expires: "2027-06-01T00:00:00.000Z" });
+    const expiring = computePlan(desired({ expiryWarningDays: 400 }), { ...o, record: recorded }, NOW);
+    expect(expiring.actions).toEqual([]);
+    expect(expiring.findings).toEqual([{ kind: "certificate-expiring", message: expect.stringMatching(/^the connection's certificate (EF){20} expires on 2027-06-01 \(in 365 days\): get a new certificate from the platform/) }]);
   });
 
   it("refuses a foreign same-name app without --adopt, and lists ambiguous ones", () => {

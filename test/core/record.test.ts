@@ -55,6 +55,7 @@ const FORMAT_2 = {
   displayName: "Xops-App",
   managed: {
     certificates: ["A".repeat(40)],
+    certificateDetails: [{ thumbprint: "A".repeat(40), source: "generated", notBefore: "2026-01-01T00:00:00.000Z", notAfter: "2027-01-01T00:00:00.000Z" }],
     permissions: [{ resourceAppId: "00000003-0000-0000-c000-000000000000", appRoleId: "d07a8cc0-3d51-4b77-b3b0-32704d1f69fa" }],
     roles: ["f2ef992c-3afb-46b9-b7cf-a126ee74c451"],
     listedPermissions: [{ resourceAppId: "00000003-0000-0000-c000-000000000000", appRoleId: "d07a8cc0-3d51-4b77-b3b0-32704d1f69fa" }],
@@ -70,6 +71,9 @@ describe("parsing connection.json", () => {
 
   it("accepts what apply writes (certificate or not, service principal or not); unknown fields are ignored, not carried", () => {
     expect(parsed(FORMAT_2)).toEqual({ ...FORMAT_2, certificate: { ...FORMAT_2.certificate, pemPath: undefined } });
+    // A format-2 file from before certificateDetails: the thumbprints alone still count.
+    const { certificateDetails: _details, ...withoutDetails } = FORMAT_2.managed;
+    expect(parsed({ ...FORMAT_2, managed: withoutDetails })?.managed).toEqual({ ...withoutDetails, certificateDetails: [] });
     expect(parsed(FORMAT_1)).toMatchObject({ ...FORMAT_1, formatVersion: 2, managed: { certificates: ["A".repeat(40)], permissions: [] } });
     const { servicePrincipalId: _sp, ...withoutSp } = FORMAT_2;
     const record = parsed({ ...withoutSp, certificate: null, extra: { a: 1 } });
@@ -179,6 +183,6 @@ describe("the record kept as apply goes", () => {
     expect(saved?.managed.tags.sort()).toEqual(["a", "b"]);
     // A successor app (the recorded one was deleted outside the tool) keeps only the keys.
     await run.noteApp({ id: "dddddddd-0000-4000-8000-000000000006", appId: "bbbbbbbb-0000-4000-8000-000000000007" });
-    expect((await readConnectionRecord(d))?.managed).toEqual({ certificates: [THUMB], permissions: [], roles: [], listedPermissions: [], tags: [] });
+    expect((await readConnectionRecord(d))?.managed).toEqual({ certificates: [THUMB], certificateDetails: [], permissions: [], roles: [], listedPermissions: [], tags: [] });
   });
 });

@@ -39,6 +39,7 @@ describe("apply on a fresh tenant", () => {
     expect(saved).toMatchObject({ formatVersion: 2, tenantId: h.tenantId, appId: app.appId, applicationObjectId: app.id, uniqueName: app.uniqueName, displayName: "Xops-App" });
     expect(saved["managed"]).toEqual({
       certificates: [result.connection.certificate?.thumbprint],
+      certificateDetails: [expect.objectContaining({ thumbprint: result.connection.certificate?.thumbprint, source: "generated" })],
       permissions: expect.arrayContaining([expect.objectContaining({ resourceAppId: EXCHANGE_APP_ID }), expect.objectContaining({ resourceAppId: GRAPH_APP_ID })]),
       roles: [ROLE_TEMPLATE.globalReader],
       listedPermissions: [],

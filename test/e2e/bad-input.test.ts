@@ -72,7 +72,7 @@ describe("bad input is an InputError (exit 2) and nothing is written", () => {
     await expectInputError({ certificate: fixture("no-such.cer") }, /no-such\.cer/);
   });
 
-  it.each([0, 400, 1.5])("validityDays %s", async (validityDays) => {
+  it.each([0, 1096, 1.5])("validityDays %s", async (validityDays) => {
     await expectInputError({ validityDays }, /validity-days/);
   });
 

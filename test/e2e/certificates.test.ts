@@ -75,7 +75,13 @@ describe("certificates on re-runs", () => {
     expect(again.changed).toBe(false);
     expect(h.fake.stats(before).writes).toBe(0);
     expect(h.tenant.keyCredentials(appId)).toHaveLength(2);
-    expect((await plan(h.session(), { outDir: out })).inSync).toBe(true);
+    // Ours is the connection's; the one someone else uploaded stays drift (whoever has its key can
+    // sign in as the app), named by thumbprint, and apply leaves it alone.
+    const after = await plan(h.session(), { outDir: out });
+    expect(after.plan.actions).toEqual([]);
+    expect(after.plan.certificate).toMatchObject({ state: "present", thumbprint: ours, source: "generated" });
+    expect(after.plan.findings).toEqual([expect.objectContaining({ kind: "foreign-certificates", message: expect.stringContaining(FOREIGN_THUMBPRINT) })]);
+    expect(after.inSync).toBe(false);
   });
 
   it("a held certificate missing from the app (crash after the key was written) is added, exactly that one", async () => {

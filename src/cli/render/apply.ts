@@ -25,16 +25,29 @@ export function renderApply(result: ApplyResult, s: Style): string {
     ["Application ID", c.appId],
     ["Organisation name", c.organization],
   ];
-  if (c.certificate) {
-    rows.push(["Certificate (.cer)", c.certificate.cerPath ?? ""], ["Thumbprint (SHA-1)", c.certificate.thumbprint]);
-    if (c.certificate.keyPath) rows.push(["Private key", `${c.certificate.keyPath} (mode 0600, keep it secret)`]);
-  } else {
-    rows.push(["Certificate", "none held by entra-onboard (see the drift above)"]);
-  }
+  rows.push(...certificateRows(result));
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   for (const [k, v] of rows) out.push(`  ${`${k}:`.padEnd(width)}${v}`);
   out.push("", `Saved to ${c.connectionFile}`);
   return `${out.join("\n")}\n`;
+}
+
+/** The connection's certificate: where its files are, or why there is none. */
+export function certificateRows(result: Pick<ApplyResult, "connection" | "finalPlan">): [string, string][] {
+  const cert = result.connection.certificate;
+  if (!cert) {
+    return result.finalPlan.certificate.state === "none"
+      ? [["Certificate", "none yet (--no-certificate): attach the platform's with entra-onboard apply --certificate <file>"]]
+      : [["Certificate", "none held by entra-onboard (see the drift above)"]];
+  }
+  const rows: [string, string][] = [];
+  if (cert.source === "brought") rows.push(["Certificate", `the platform's (brought${cert.cerPath ? ` from ${cert.cerPath}` : ""}); the platform holds its key`]);
+  else rows.push(["Certificate (.cer)", cert.cerPath ?? ""]);
+  rows.push(["Thumbprint (SHA-1)", cert.thumbprint]);
+  if (cert.notAfter) rows.push(["Valid until", `${cert.notAfter.slice(0, 10)} (the credential on the app has the same dates)`]);
+  if (cert.keyPath) rows.push(["Private key", `${cert.keyPath} (mode 0600, keep it secret)`]);
+  if (cert.pfxPath) rows.push(["PFX", `${cert.pfxPath} (mode 0600, encrypted with your passphrase)`]);
+  return rows;
 }
 
 function summary(result: ApplyResult): string {

@@ -4,7 +4,7 @@
  * removed or changed field means a new version. Ids are here (permission and role GUIDs next to
  * their names); text output shows names only.
  */
-import type { ApplyResult, PlanResult, RemoveResult } from "../../core/pipeline.js";
+import type { ApplyResult, PlanResult, RemoveResult, RotateResult } from "../../core/pipeline.js";
 import type { ActionResult, Plan } from "../../core/types.js";
 import type { VerifyReport } from "../../core/verify.js";
 
@@ -14,6 +14,7 @@ export const SCHEMAS = {
   apply: "entra-onboard/apply/v1",
   remove: "entra-onboard/remove/v1",
   verify: "entra-onboard/verify/v1",
+  rotate: "entra-onboard/rotate/v1",
   logout: "entra-onboard/logout/v1",
 } as const;
 
@@ -68,5 +69,26 @@ export function removeDocument(result: RemoveResult) {
     released: result.released ?? null,
     plan: planFields(result.plan),
     actions: resultFields(result.results),
+  };
+}
+
+/** rotate's document; when rotate signed in with the new key, its report is the `verify` field. */
+export function rotateDocument(result: RotateResult, verify?: VerifyReport) {
+  const connection = result.connection;
+  return {
+    schema: SCHEMAS.rotate,
+    simulated: result.simulated,
+    dryRun: result.dryRun,
+    added: result.added ?? null,
+    retired: result.retired,
+    kept: result.kept,
+    proven: result.proven ?? null,
+    certificate: connection?.certificate ?? null,
+    managed: connection?.managed ?? null,
+    connectionFile: connection?.connectionFile ?? null,
+    plan: planFields(result.plan),
+    actions: resultFields(result.results),
+    warnings: result.warnings,
+    ...(verify ? { verify: verifyFields(verify) } : {}),
   };
 }

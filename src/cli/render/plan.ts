@@ -49,10 +49,15 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
         ...action.reasons.map((r) => `      ${r}`),
         ...(action.removedPermissions ?? []).map((p) => s.destroy(`  - remove listed API permission ${permissionName(p)} (not in the profile; --prune)`)),
       ];
-    case "add-certificate":
+    case "add-certificate": {
+      const context: [string, string][] = [
+        ...(action.renews ? ([["renews", `${action.renews.thumbprint}, which ${action.renews.expiry} (it stays until retired)`]] as [string, string][]) : []),
+        ...(action.replaces?.length ? ([["takes over from", `${action.replaces.join(", ")} (kept until the new one is verified or retired with --retire)`]] as [string, string][]) : []),
+      ];
       return action.source === "generate"
-        ? [s.add(`  + add certificate (generated: RSA ${action.keySizeBits}, ${action.validityDays} days, SHA-256)`), ...details([["thumbprint", AFTER_APPLY], ["private key", "written to --out, mode 0600"]])]
-        : [s.add(`  + add certificate ${action.thumbprint}`), ...details([["from", action.source === "file" ? (action.path ?? "") : `held in ${action.path}`]])];
+        ? [s.add(`  + add certificate (generated: RSA ${action.keySizeBits}, ${action.validityDays} days, SHA-256)`), ...details([["thumbprint", AFTER_APPLY], ["private key", "written to --out, mode 0600"], ...context])]
+        : [s.add(`  + add certificate ${action.thumbprint}`), ...details([["from", action.source === "file" ? (action.path ?? "") : `held in ${action.path}`], ...context])];
+    }
     case "create-service-principal":
       return [s.add(`  + create service principal for ${plan.app.displayName}`), ...details([["object id", AFTER_APPLY]])];
     case "grant-app-role":
@@ -69,8 +74,13 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
           ["certificates", action.cascade.certificates],
         ]),
       ];
-    case "remove-certificates":
-      return action.thumbprints.map((t) => s.destroy(`  - remove certificate ${t} (added by entra-onboard)`));
+    case "remove-certificates": {
+      const verb = action.retire ? "retire" : "remove";
+      const foreign = new Set(action.notAddedByEntraOnboard ?? []);
+      return action.thumbprints.map((t) =>
+        foreign.has(t) ? s.destroy(`  - ${verb} certificate ${t} `) + s.warn("[NOT added by entra-onboard: named with --retire]") : s.destroy(`  - ${verb} certificate ${t} (added by entra-onboard)`),
+      );
+    }
     // In a destroy plan: what entra-onboard added to an adopted app; in an apply plan: --prune.
     case "revoke-app-role":
       return [s.destroy(plan.mode === "destroy" ? `  - revoke admin consent: ${permissionName(action)} (granted by entra-onboard)` : `  - remove admin consent: ${permissionName(action)} (not in the profile; --prune)`) + privilegedMark({ privileged: plan.mode === "apply" && isPrivilegedPermission(action) }, s)];
