@@ -62,7 +62,12 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     if (error instanceof AppError) throw error;
     // An unknown tenant is the user's input, not a failed operation (AADSTS90002 / MSAL invalid_tenant).
     if (/invalid_tenant|AADSTS90002/.test(firstLine(error))) {
-      throw new InputError(`Tenant '${options.tenant ?? "organizations"}' was not found by the sign-in service (AADSTS90002): check --tenant (a tenant id or its *.onmicrosoft.com domain).`, { cause: error });
+      // A tenant of another Microsoft cloud is unknown to this cloud's authority too ("National clouds", Microsoft identity platform).
+      const where = authorityHostFor(options.cloud, options.authorityHost) ?? cloudOf(DEFAULT_CLOUD).authority;
+      throw new InputError(
+        `Tenant '${options.tenant ?? "organizations"}' was not found by the sign-in service at ${where} (AADSTS90002): check --tenant (a tenant id or its *.onmicrosoft.com domain), and --cloud if the tenant lives in another Microsoft cloud (now ${options.cloud ?? DEFAULT_CLOUD}).`,
+        { cause: error },
+      );
     }
     throw new AppError(`Sign-in failed (${options.method}): ${firstLine(error)}`, { cause: error });
   }

@@ -14,11 +14,11 @@ export const EXCHANGE_ONLINE_PROTECTION_APP_ID = "00000007-0000-0ff1-ce00-000000
 
 /** First-party APIs a profile may name, with the display names the portal shows. */
 export const KNOWN_RESOURCES: readonly { name: string; appId: string; aliases: readonly string[] }[] = [
-  { name: "Microsoft Graph", appId: GRAPH_APP_ID, aliases: ["graph", "https://graph.microsoft.com"] },
+  { name: "Microsoft Graph", appId: GRAPH_APP_ID, aliases: ["graph"] },
   {
     name: "Office 365 Exchange Online",
     appId: EXCHANGE_APP_ID,
-    aliases: ["exchange", "exchange online", "https://outlook.office365.com"],
+    aliases: ["exchange", "exchange online"],
   },
   { name: "Microsoft Exchange Online Protection", appId: EXCHANGE_ONLINE_PROTECTION_APP_ID, aliases: ["exchange online protection", "eop"] },
 ];
