@@ -27,16 +27,24 @@ function addExtras(h: Harness, appId: string, spId: string): void {
   const securityReader = h.tenant.roleDefinitions().find((d) => d.displayName === "Security Reader")!;
   h.tenant.addRoleAssignment({ principalId: spId, roleDefinitionId: securityReader.templateId });
   const app = h.tenant.applicationByAppId(appId)!;
-  const others = app.requiredResourceAccess.filter((r) => r.resourceAppId !== GRAPH_APP_ID);
-  const graphAccess = app.requiredResourceAccess.find((r) => r.resourceAppId === GRAPH_APP_ID)?.resourceAccess ?? [];
+  const others = listed(app).filter((r) => r.resourceAppId !== GRAPH_APP_ID);
+  const graphAccess = listed(app).find((r) => r.resourceAppId === GRAPH_APP_ID)?.resourceAccess ?? [];
   const requiredResourceAccess = [...others, { resourceAppId: GRAPH_APP_ID, resourceAccess: [...graphAccess, { id: extra.roleId, type: "Role" }] }];
   h.tenant.apps.put({ ...app, requiredResourceAccess }, h.clock.now());
 }
 
+interface Listed {
+  resourceAppId: string;
+  resourceAccess: { id: string; type: string }[];
+}
+
+/** The app's requiredResourceAccess (the fake keeps it as Graph sent it). */
+const listed = (app: object): Listed[] => ((app as { requiredResourceAccess?: Listed[] }).requiredResourceAccess ?? []);
+
 function listedGraphValues(h: Harness, appId: string): string[] {
   const graph = h.tenant.servicePrincipalByAppId(GRAPH_APP_ID)!;
   const app = h.tenant.applicationByAppId(appId)!;
-  const entry = app.requiredResourceAccess.find((r) => r.resourceAppId === GRAPH_APP_ID);
+  const entry = listed(app).find((r) => r.resourceAppId === GRAPH_APP_ID);
   return (entry?.resourceAccess ?? []).map((a) => graph.appRoles.find((r) => r.id === a.id)?.value ?? a.id).sort();
 }
 
