@@ -60,12 +60,13 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     first = await getToken();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    // An unknown tenant is the user's input, not a failed operation (AADSTS90002 / MSAL invalid_tenant).
-    if (/invalid_tenant|AADSTS90002/.test(firstLine(error))) {
+    // An unknown tenant is the user's input, not a failed operation (AADSTS90002 / MSAL invalid_tenant; AADSTS90038: it is in another cloud).
+    if (/invalid_tenant|AADSTS90002|AADSTS90038/.test(firstLine(error))) {
       // A tenant of another Microsoft cloud is unknown to this cloud's authority too ("National clouds", Microsoft identity platform).
       const where = authorityHostFor(options.cloud, options.authorityHost) ?? cloudOf(DEFAULT_CLOUD).authority;
+      const code = /AADSTS90038/.test(firstLine(error)) ? "AADSTS90038" : "AADSTS90002";
       throw new InputError(
-        `Tenant '${options.tenant ?? "organizations"}' was not found by the sign-in service at ${where} (AADSTS90002): check --tenant (a tenant id or its *.onmicrosoft.com domain), and --cloud if the tenant lives in another Microsoft cloud (now ${options.cloud ?? DEFAULT_CLOUD}).`,
+        `Tenant '${options.tenant ?? "organizations"}' was not found by the sign-in service at ${where} (${code}): check --tenant (a tenant id or its *.onmicrosoft.com domain), and --cloud if the tenant lives in another Microsoft cloud (now ${options.cloud ?? DEFAULT_CLOUD}).`,
         { cause: error },
       );
     }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GRAPH_APP_ID } from "../../src/core/well-known.js";
 import { startSandbox } from "../../src/sandbox/server.js";
+import { expectConverged, tenantsFile } from "./bulk-helpers.js";
 import { CliRunner, errorLines, leakedSecrets, sandboxArgs, STACK_LINE } from "./helpers.js";
 
 let cli: CliRunner;
@@ -75,6 +76,16 @@ describe("entra-onboard sandbox --cloud usgov (GCC High), separate process", () 
     expect(wrongCloud.code).toBe(1);
     expect(wrongCloud.stderr).toMatch(/Sign-in failed/);
 
+    // rotate, verify and remove in the same cloud.
+    const rotated = await cli.run(["rotate", "--cloud", "usgov", "--profile", profile, "--out", out, "--yes", ...target]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const verified = await cli.run(["verify", "--cloud", "usgov", "--profile", profile, "--out", out, ...target]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain("All checks passed");
+    const removed = await cli.run(["remove", "--cloud", "usgov", "--profile", profile, "--out", out, "--yes", ...target]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toMatch(/Deleted app registration Xops-App/);
+
     child.kill("SIGINT");
     expect(await exited).toBe(0);
   });
@@ -88,6 +99,24 @@ describe("entra-onboard sandbox --cloud usgov (GCC High), separate process", () 
     expect(errorLines(unknown.stderr)).toEqual([expect.stringMatching(/ENTRA_ONBOARD_CLOUD must be global, usgov, usgovdod or china/)]);
     const badChoice = await cli.run(["plan", "--cloud", "mars"]);
     expect(badChoice.code).toBe(2);
+  });
+});
+
+describe("bulk --cloud china (one GDAP sign-in for the fleet)", () => {
+  it("onboards every customer of a partner playing the China cloud", async () => {
+    const sandbox = await startSandbox({ cloud: "china", tenants: 2, partner: true });
+    try {
+      const target = await sandboxArgs(sandbox, cli.cwd);
+      const file = await tenantsFile(cli.cwd, "china.csv", "tenant", sandbox.tenants.map((t) => t.initialDomain));
+      const r = await cli.run(["bulk", "apply", file, "--cloud", "china", "--yes", "--out", join(cli.cwd, "china-fleet"), ...target]);
+      expect(r.code, r.stderr).toBe(0);
+      for (const t of sandbox.tenants) {
+        expect(t.initialDomain).toMatch(/\.partner\.onmschina\.cn$/);
+        expectConverged(sandbox, t.id);
+      }
+    } finally {
+      await sandbox.close();
+    }
   });
 });
 
