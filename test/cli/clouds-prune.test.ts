@@ -65,6 +65,7 @@ describe("entra-onboard sandbox --cloud usgov (GCC High), separate process", () 
     const applied = await cli.run(["apply", "--cloud", "usgov", "--profile", profile, "--out", out, "--yes", "--verify", ...target]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/Organisation name:\s+\S+\.onmicrosoft\.us/);
+    expect(applied.stdout).toMatch(/Microsoft cloud:\s+Microsoft 365 GCC High.*Exchange environment O365USGovGCCHigh/);
     expect(applied.stdout).toContain("Microsoft Exchange Online Protection token carries Exchange.ManageAsApp");
     expect(applied.stdout).toContain("All checks passed");
 
