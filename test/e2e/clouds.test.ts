@@ -94,6 +94,16 @@ describe("every cloud: the default profile where it exists, resolved by value to
     });
   }
 
+  it("china: without an Exchange Online service principal (no id documented there) it is created and the id read from it", async () => {
+    const h = harnessIn("china");
+    expect(h.tenant.removeServicePrincipal(EXCHANGE_APP_ID)).toBe(true);
+    const out = await dirs.make();
+    await apply(h.session(), { outDir: out });
+    const s = stateOf(h);
+    expect(s.grants).toEqual([ACCESS_REVIEW, `${EXCHANGE_APP_ID}/Exchange.ManageAsApp`].sort());
+    expect((await status(h.session(), { outDir: out })).inSync).toBe(true);
+  });
+
   it("the national clouds' Graph role ids differ from the global ones (so a hard-coded id would fail there)", () => {
     const id = (cloud: CloudName) => harnessIn(cloud).tenant.servicePrincipalByAppId(GRAPH_APP_ID)!.appRoles.find((r) => r.value === "AccessReview.Read.All")!.id;
     const ids = CLOUD_NAMES.map(id);
