@@ -75,7 +75,7 @@ describe("entra-onboard sandbox --cloud usgov (GCC High), separate process", () 
     // The global cloud's Graph does not exist in this cloud: sign-in is refused, nothing is read.
     const wrongCloud = await cli.run(["status", "--cloud", "global", "--profile", profile, "--out", out, ...target]);
     expect(wrongCloud.code).toBe(1);
-    expect(wrongCloud.stderr).toMatch(/Sign-in failed/);
+    expect(wrongCloud.stderr).toMatch(/Sign-in failed.*a sandbox started with --cloud needs the same --cloud here; this run's is global/);
 
     // rotate, verify and remove in the same cloud.
     const rotated = await cli.run(["rotate", "--cloud", "usgov", "--profile", profile, "--out", out, "--yes", ...target]);
