@@ -7,8 +7,10 @@ import { cloudOf, DEFAULT_CLOUD } from "../../core/clouds.js";
 import type { ApplyResult } from "../../core/pipeline.js";
 import { differenceNotes } from "./plan.js";
 import type { Style } from "./style.js";
+import { printableDeep } from "../../shared/input-text.js";
 
-export function renderApply(result: ApplyResult, s: Style): string {
+export function renderApply(raw: ApplyResult, s: Style): string {
+  const result = printableDeep(raw);
   const c = result.connection;
   const { findings, warnings } = result.finalPlan;
   const out: string[] = [];

@@ -7,6 +7,7 @@ import type { PlanResult } from "../../core/pipeline.js";
 import type { Action, PermissionRef, Plan } from "../../core/types.js";
 import { isPrivilegedPermission } from "../../core/privilege.js";
 import { count, type Style } from "./style.js";
+import { printableDeep } from "../../shared/input-text.js";
 
 const AFTER_APPLY = "(known after apply)";
 
@@ -134,7 +135,8 @@ export function preflightLines(problems: readonly string[], s: Style, mode: Plan
   ];
 }
 
-export function renderPlan(result: PlanResult, s: Style, view: PlanView): string {
+export function renderPlan(raw: PlanResult, s: Style, view: PlanView): string {
+  const result = printableDeep(raw);
   const { plan } = result;
   const out: string[] = [];
   if (result.simulated) out.push(s.warn("Simulated tenant (local sandbox): nothing here touches a real Entra tenant."));
