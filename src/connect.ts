@@ -1,7 +1,7 @@
 /** Library entry for signing in: a Session the pipeline functions accept. */
 import type { TokenCacheOptions, TokenCacheStatus } from "./auth/sign-in-cache.js";
 import { signIn, type AuthMethod } from "./auth/sign-in.js";
-import { CLOUD } from "./core/requests.js";
+import { cloudOf, type CloudName } from "./core/clouds.js";
 import type { Session } from "./core/session.js";
 import { createGraph, type GraphLogEntry } from "./graph/graph-client.js";
 import type { RetryEvent } from "./graph/types.js";
@@ -11,7 +11,13 @@ export interface ConnectOptions {
   method: AuthMethod;
   tenant?: string | undefined;
   clientId?: string | undefined;
-  /** Graph root (default https://graph.microsoft.com). */
+  /**
+   * The Microsoft cloud of the tenant (default global): its sign-in authority, Graph root and the
+   * resource identifiers scopes name (clouds.ts). graphUrl and authorityHost, when given, replace the
+   * cloud's (a mock or proxy of its Graph, the sandbox), while scopes still name the cloud's resources.
+   */
+  cloud?: CloudName | undefined;
+  /** Graph root (default: the cloud's, https://graph.microsoft.com). */
   graphUrl?: string | undefined;
   authorityHost?: string | undefined;
   /** Trust exactly this CA (the sandbox's). */
@@ -38,8 +44,10 @@ export interface ConnectOptions {
 
 export async function connect(options: ConnectOptions): Promise<Session> {
   const clock = options.clock ?? realClock();
+  const cloud = cloudOf(options.cloud);
   const signed = await signIn({
     method: options.method,
+    cloud: cloud.name,
     tenant: options.tenant,
     clientId: options.clientId,
     authorityHost: options.authorityHost,
@@ -52,12 +60,12 @@ export async function connect(options: ConnectOptions): Promise<Session> {
   });
   const fetch = options.ca ? (await import("./graph/https-fetch.js")).httpsFetch({ ca: options.ca }) : undefined;
   const graph = createGraph({
-    graphUrl: options.graphUrl ?? CLOUD.graph,
+    graphUrl: options.graphUrl ?? cloud.graph,
     getToken: signed.getToken,
     clock,
     ...(fetch ? { fetch } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  return { graph, tenantId: signed.tenantId, claims: signed.claims, clock, simulated: options.simulated ?? false };
+  return { graph, tenantId: signed.tenantId, claims: signed.claims, clock, simulated: options.simulated ?? false, cloud: cloud.name };
 }

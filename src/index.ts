@@ -41,6 +41,8 @@ export { computePlan, inSync } from "./core/plan.js";
 export { verifyApp } from "./core/verify.js";
 export type { VerifyReport, VerifyCheck } from "./core/verify.js";
 export { connect } from "./connect.js";
+export { CLOUDS, CLOUD_NAMES, cloudOf } from "./core/clouds.js";
+export type { Cloud, CloudName } from "./core/clouds.js";
 export type { ConnectOptions } from "./connect.js";
 export { logout } from "./auth/logout.js";
 export type { LogoutOptions, LogoutReport } from "./auth/logout.js";

@@ -6,7 +6,7 @@
 import type { AppSignIn } from "../core/verify.js";
 import { createGraph } from "../graph/graph-client.js";
 import type { Clock } from "../shared/clock.js";
-import { GRAPH_RESOURCE } from "../core/well-known.js";
+import { UnexpectedResponseError } from "../shared/errors.js";
 
 export interface AppCredentialOptions {
   tenantId: string;
@@ -16,6 +16,8 @@ export interface AppCredentialOptions {
   authorityHost?: string | undefined;
   ca?: string | undefined;
   graphUrl: string;
+  /** The Graph resource identifier of the tenant's cloud (clouds.ts), e.g. https://graph.microsoft.us. */
+  graphResource: string;
   clock: Clock;
 }
 
@@ -34,12 +36,12 @@ export async function appSignInFactory(options: AppCredentialOptions): Promise<(
     );
     const getToken = async (resource: string) => {
       const token = await credential.getToken(`${resource}/.default`);
-      if (!token) throw new Error("no token");
+      if (!token) throw new UnexpectedResponseError(`signing in as the app returned no token for ${resource}`);
       return token.token;
     };
     const graph = createGraph({
       graphUrl: options.graphUrl,
-      getToken: () => getToken(GRAPH_RESOURCE),
+      getToken: () => getToken(options.graphResource),
       clock: options.clock,
       policy: { maxElapsedMs: 30_000 },
       ...(fetch ? { fetch } : {}),

@@ -19,8 +19,10 @@ import type { Agent } from "node:https";
 import type { AccessToken, AuthenticationRecord, DeviceCodeCredentialOptions } from "@azure/identity";
 import { AppError } from "../shared/errors.js";
 import { decodeTokenClaims, type TokenClaims } from "../shared/jwt.js";
-import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../core/well-known.js";
+import type { CloudName } from "../core/clouds.js";
+import { DEFAULT_CLIENT_ID } from "../core/well-known.js";
 import { interactiveSignIn } from "./interactive-sign-in.js";
+import { authorityHostFor, delegatedScopes } from "./sign-in.js";
 import type { TokenCacheOptions, TokenCacheStatus } from "./sign-in-cache.js";
 
 /** Refresh a customer's token this long before it expires, as MSAL does. */
@@ -31,6 +33,8 @@ export interface FleetSignInOptions {
   /** The partner's own tenant (id or domain); default "organizations", the admin's home tenant. */
   partnerTenant?: string | undefined;
   clientId?: string | undefined;
+  /** The cloud of the partner and its customers (default global): its authority and Graph resource. */
+  cloud?: CloudName | undefined;
   authorityHost?: string | undefined;
   /** PEM of the only CA to trust for the authority (the sandbox's). */
   ca?: string | undefined;
@@ -59,14 +63,15 @@ export interface FleetSignIn {
 export async function signInFleet(options: FleetSignInOptions): Promise<FleetSignIn> {
   const identity = await import("@azure/identity");
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
-  const scopes = DELEGATED_SCOPES.map((s) => `${GRAPH_RESOURCE}/${s}`);
+  const scopes = delegatedScopes(options.cloud);
+  const authorityHost = authorityHostFor(options.cloud, options.authorityHost);
   const partnerTenant = options.partnerTenant ?? "organizations";
   // One keep-alive connection pool for every customer credential instead of one per credential
   // (idle sockets closed before the server's keep-alive timeout, as in graph/https-fetch.ts).
   const agent: Agent | undefined = options.ca ? new (await import("node:https")).Agent({ ca: options.ca, keepAlive: true, timeout: 4_000 }) : undefined;
   const common = {
     clientId,
-    ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}),
+    ...(authorityHost ? { authorityHost } : {}),
     // The sandbox is not a real cloud: skip the instance discovery call to login.microsoftonline.com.
     ...(options.ca ? { disableInstanceDiscovery: true, tlsOptions: { ca: options.ca } } : {}),
   };
@@ -76,7 +81,7 @@ export async function signInFleet(options: FleetSignInOptions): Promise<FleetSig
     clientId,
     scopes,
     credentialOptions: { ...common, tenantId: partnerTenant },
-    authorityHost: options.authorityHost,
+    authorityHost,
     env: options.env,
     tokenCache: options.tokenCache,
     onDeviceCode: options.onDeviceCode,

@@ -4,10 +4,12 @@
  * browser or device-code credential for the same authority host, tenant and client id can find that
  * account in the token cache and get its tokens silently. A different --tenant is a different key.
  */
+import { CLOUDS } from "../core/clouds.js";
 import { isGuid } from "../shared/text.js";
 import { readPrivateFile, writePrivateFile } from "./private-files.js";
 
-export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
+/** The global cloud's authority: where @azure/identity signs in when no authority host is given. */
+export const DEFAULT_AUTHORITY_HOST = CLOUDS.global.authority;
 
 export interface RecordKey {
   authorityHost: string;

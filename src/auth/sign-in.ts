@@ -8,7 +8,8 @@ import { decodeTokenClaims } from "../shared/jwt.js";
 import type { TokenClaims } from "../shared/jwt.js";
 import { AppError, InputError } from "../shared/errors.js";
 import { isGuid } from "../shared/text.js";
-import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../core/well-known.js";
+import { cloudOf, DEFAULT_CLOUD, type CloudName } from "../core/clouds.js";
+import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES } from "../core/well-known.js";
 import type { TokenCacheOptions, TokenCacheStatus } from "./sign-in-cache.js";
 
 export const AUTH_METHODS = ["browser", "device-code", "azure-cli", "access-token"] as const;
@@ -21,7 +22,9 @@ export interface SignInOptions {
   /** Tenant id or domain to sign in to; default "organizations" (the admin's home tenant). */
   tenant?: string | undefined;
   clientId?: string | undefined;
-  /** Authority host, e.g. https://login.microsoftonline.com or the sandbox's https://127.0.0.1:PORT. */
+  /** The tenant's cloud (default global): its authority, and the Graph resource the scopes name. */
+  cloud?: CloudName | undefined;
+  /** Authority host, e.g. https://login.microsoftonline.com or the sandbox's https://127.0.0.1:PORT (default: the cloud's). */
   authorityHost?: string | undefined;
   /** PEM of the only CA to trust for the authority (the sandbox's); certificate checks stay on. */
   ca?: string | undefined;
@@ -57,9 +60,15 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     first = await getToken();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    // An unknown tenant is the user's input, not a failed operation (AADSTS90002 / MSAL invalid_tenant).
-    if (/invalid_tenant|AADSTS90002/.test(firstLine(error))) {
-      throw new InputError(`Tenant '${options.tenant ?? "organizations"}' was not found by the sign-in service (AADSTS90002): check --tenant (a tenant id or its *.onmicrosoft.com domain).`, { cause: error });
+    // An unknown tenant is the user's input, not a failed operation (AADSTS90002 / MSAL invalid_tenant; AADSTS90038: it is in another cloud).
+    if (/invalid_tenant|AADSTS90002|AADSTS90038/.test(firstLine(error))) {
+      // A tenant of another Microsoft cloud is unknown to this cloud's authority too ("National clouds", Microsoft identity platform).
+      const where = authorityHostFor(options.cloud, options.authorityHost) ?? cloudOf(DEFAULT_CLOUD).authority;
+      const code = /AADSTS90038/.test(firstLine(error)) ? "AADSTS90038" : "AADSTS90002";
+      throw new InputError(
+        `Tenant '${options.tenant ?? "organizations"}' was not found by the sign-in service at ${where} (${code}): check --tenant (a tenant id or its *.onmicrosoft.com domain), and --cloud if the tenant lives in another Microsoft cloud (now ${options.cloud ?? DEFAULT_CLOUD}).`,
+        { cause: error },
+      );
     }
     throw new AppError(`Sign-in failed (${options.method}): ${firstLine(error)}`, { cause: error });
   }
@@ -77,13 +86,29 @@ function staticToken(env: Readonly<Record<string, string | undefined>>): () => P
   return async () => token;
 }
 
+/**
+ * The authority to sign in at: the one given (the sandbox), else the cloud's. For the global cloud
+ * none is passed, so @azure/identity's default (the same host) and kept sign-ins stay as they were.
+ */
+export function authorityHostFor(cloud: CloudName | undefined, authorityHost: string | undefined): string | undefined {
+  if (authorityHost) return authorityHost;
+  return (cloud ?? DEFAULT_CLOUD) === DEFAULT_CLOUD ? undefined : cloudOf(cloud).authority;
+}
+
+/** The delegated scopes, named on the cloud's own Graph resource ("Access national cloud deployments with the Microsoft Graph SDKs"). */
+export function delegatedScopes(cloud: CloudName | undefined): string[] {
+  const graph = cloudOf(cloud).graph;
+  return DELEGATED_SCOPES.map((s) => `${graph}/${s}`);
+}
+
 async function credentialToken(options: SignInOptions): Promise<() => Promise<string>> {
   const tenantId = options.tenant ?? "organizations";
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const authorityHost = authorityHostFor(options.cloud, options.authorityHost);
   const common = {
     tenantId,
     clientId,
-    ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}),
+    ...(authorityHost ? { authorityHost } : {}),
     // The sandbox is not a real cloud: skip the instance discovery call to login.microsoftonline.com.
     ...(options.ca ? { disableInstanceDiscovery: true, tlsOptions: { ca: options.ca } } : {}),
   };
@@ -95,9 +120,9 @@ async function credentialToken(options: SignInOptions): Promise<() => Promise<st
         method: options.method,
         tenantId,
         clientId,
-        scopes: DELEGATED_SCOPES.map((s) => `${GRAPH_RESOURCE}/${s}`),
+        scopes: delegatedScopes(options.cloud),
         credentialOptions: common,
-        authorityHost: options.authorityHost,
+        authorityHost,
         env: options.env,
         tokenCache: options.tokenCache,
         onDeviceCode: options.onDeviceCode,
@@ -108,9 +133,11 @@ async function credentialToken(options: SignInOptions): Promise<() => Promise<st
     case "azure-cli": {
       const identity = await import("@azure/identity");
       // az can only hand out its pre-authorised `.default` set; preflight reports what it lacks.
+      // In another cloud az must be pointed at it first (`az cloud set --name AzureUSGovernment`).
       const credential = new identity.AzureCliCredential(options.tenant ? { tenantId: options.tenant } : {});
+      const scope = `${cloudOf(options.cloud).graph}/.default`;
       return async () => {
-        const token = await credential.getToken(`${GRAPH_RESOURCE}/.default`);
+        const token = await credential.getToken(scope);
         if (!token) throw new AppError("Sign-in returned no token.");
         return token.token;
       };

@@ -7,7 +7,7 @@
 import type { TokenCacheOptions, TokenCacheStatus } from "../auth/sign-in-cache.js";
 import type { AuthMethod } from "../auth/sign-in.js";
 import { connect } from "../connect.js";
-import { CLOUD } from "../core/requests.js";
+import { cloudOf, type CloudName } from "../core/clouds.js";
 import type { Session } from "../core/session.js";
 import { createGraph, type FetchLike, type GraphLogEntry } from "../graph/graph-client.js";
 import type { RetryEvent } from "../graph/types.js";
@@ -23,6 +23,8 @@ export interface FleetConnectOptions {
   /** Sign in to each tenant in turn instead of once through GDAP. */
   signInPerTenant?: boolean | undefined;
   clientId?: string | undefined;
+  /** The fleet's cloud (default global): sign-in authority, Graph root and resource identifiers (clouds.ts). */
+  cloud?: CloudName | undefined;
   graphUrl?: string | undefined;
   authorityHost?: string | undefined;
   /** Trust exactly this CA (the sandbox's). */
@@ -60,6 +62,7 @@ export async function connectFleet(options: FleetConnectOptions): Promise<FleetC
     method,
     partnerTenant: options.partnerTenant,
     clientId: options.clientId,
+    cloud: options.cloud,
     authorityHost: options.authorityHost,
     ca: options.ca,
     env,
@@ -78,14 +81,14 @@ export async function connectFleet(options: FleetConnectOptions): Promise<FleetC
       const claims = decodeTokenClaims(await source.getToken());
       if (!claims) throw new AppError(`The token for tenant ${tenant} names no tenant (no tid claim).`);
       const graph = createGraph({
-        graphUrl: options.graphUrl ?? CLOUD.graph,
+        graphUrl: options.graphUrl ?? cloudOf(options.cloud).graph,
         getToken: source.getToken,
         clock,
         ...(fetch ? { fetch } : {}),
         ...(options.onRetry ? { onRetry: (e: RetryEvent) => options.onRetry?.(tenant, e) } : {}),
         ...(options.log ? { log: (entry: GraphLogEntry) => options.log?.(tenant, entry) } : {}),
       });
-      return { graph, tenantId: claims.tid, claims, clock, simulated: options.simulated ?? false };
+      return { graph, tenantId: claims.tid, claims, clock, simulated: options.simulated ?? false, cloud: cloudOf(options.cloud).name };
     },
   };
 }
@@ -103,6 +106,7 @@ function perTenantConnection(options: FleetConnectOptions, env: Readonly<Record<
           method: options.method,
           tenant,
           clientId: options.clientId,
+          cloud: options.cloud,
           graphUrl: options.graphUrl,
           authorityHost: options.authorityHost,
           ca: options.ca,

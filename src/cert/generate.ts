@@ -1,7 +1,7 @@
 import { createHash, KeyObject, randomBytes, sign } from "node:crypto";
 import type { webcrypto } from "node:crypto";
 import { isIP } from "node:net";
-import { InputError } from "../shared/errors.js";
+import { InputError, InternalError } from "../shared/errors.js";
 import { MAX_COMMON_NAME } from "../shared/input-text.js";
 import * as der from "./der.js";
 import { inspectCertificate } from "./inspect.js";
@@ -102,7 +102,7 @@ export async function createSelfSignedCertificate(options: SelfSignedOptions): P
   const publicKey = KeyObject.from(keys.publicKey);
   const privateKey = KeyObject.from(keys.privateKey);
   const modulusLength = publicKey.asymmetricKeyDetails?.modulusLength;
-  if (modulusLength !== options.keySizeBits) throw new Error(`internal: a ${modulusLength}-bit key pair was given for a ${options.keySizeBits}-bit certificate`);
+  if (modulusLength !== options.keySizeBits) throw new InternalError(`a ${modulusLength}-bit key pair was given for a ${options.keySizeBits}-bit certificate`);
 
   const tbs = der.sequence(
     der.explicit(0, der.smallInteger(2)), // v3

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import type { PartnerOptions } from "../sandbox/partner.js";
 import { InputError } from "../shared/errors.js";
 import type { CliContext } from "./context.js";
-import { openEndpoint, type Endpoint, type EndpointArgs } from "./endpoint.js";
+import { cloudFromArgs, openEndpoint, type Endpoint, type EndpointArgs } from "./endpoint.js";
 
 export interface FleetEndpoint extends Endpoint {
   /** The in-process sandbox's partner tenant: where the one sign-in happens. */
@@ -24,10 +24,11 @@ export interface FleetEndpointProvider {
 
 export async function openFleetEndpoint(args: EndpointArgs & { tenants: number }, ctx: CliContext, logger: Logger, knobs: PartnerOptions): Promise<FleetEndpointProvider> {
   if (!args.sandbox) return openEndpoint(args, ctx, logger);
+  const cloud = cloudFromArgs(args, ctx);
   const { startSandbox } = await import("../sandbox/server.js");
   let sandbox;
   try {
-    sandbox = await startSandbox({ tenants: args.tenants, partner: knobs });
+    sandbox = await startSandbox({ tenants: args.tenants, partner: knobs, cloud });
   } catch (error) {
     if (error instanceof RangeError) throw new InputError(`${error.message} (--tenants is ${args.tenants}).`);
     throw error;
@@ -35,7 +36,7 @@ export async function openFleetEndpoint(args: EndpointArgs & { tenants: number }
   const partner = sandbox.partner;
   logger.info(`started simulated tenants (local sandbox) at ${sandbox.url}: partner ${partner?.initialDomain} and ${sandbox.tenants.length} customers; nothing in this run touches a real Entra tenant`);
   return {
-    endpoint: { graphUrl: sandbox.graphUrl, authorityHost: sandbox.authorityHost, ca: sandbox.caPem, simulated: true, throwawayAuthority: true, partnerTenant: partner?.id },
+    endpoint: { cloud, graphUrl: sandbox.graphUrl, authorityHost: sandbox.authorityHost, ca: sandbox.caPem, simulated: true, throwawayAuthority: true, partnerTenant: partner?.id },
     customers: sandbox.tenants.map((t) => ({ tenant: t.initialDomain, friendlyName: t.displayName })),
     close: () => sandbox.close(),
   };

@@ -22,7 +22,7 @@ export function formLines(form: FormValues): string[] {
     ["Organisation name", form.organization],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  return rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}${v}`);
+  return rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}${printable(v)}`);
 }
 
 /** A path as a terminal hands it over: dragged files come quoted, ~ is the home directory. */

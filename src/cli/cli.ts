@@ -107,7 +107,7 @@ function reportError(error: unknown, ctx: CliContext, verbose: boolean): number 
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  ctx.stderr(`error: ${message.split("\n")[0]}${verbose ? "" : " (run with --verbose for details)"}\n`);
+  ctx.stderr(`error: ${printable(message.split("\n")[0] ?? "")}${verbose ? "" : " (run with --verbose for details)"}\n`);
   if (verbose && error instanceof Error) ctx.stderr(`${error.stack ?? ""}\n`);
   return ExitCode.Failed;
 }

@@ -1,12 +1,13 @@
 /**
- * Where a command signs in and which Graph it calls: Microsoft's cloud (or any Graph root given
- * with --graph-url), or the local sandbox. `--sandbox` starts one in-process for this run;
- * `--sandbox-url` + `--sandbox-ca` use one started separately with `entra-onboard sandbox`.
- * Either way the CLI signs in through the real @azure/identity device-code flow, trusting exactly
- * the sandbox's certificate.
+ * Where a command signs in and which Graph it calls: one of Microsoft's clouds (--cloud; any Graph
+ * root given with --graph-url replaces only its Graph), or the local sandbox. `--sandbox` starts one
+ * in-process for this run (playing --cloud); `--sandbox-url` + `--sandbox-ca` use one started
+ * separately with `entra-onboard sandbox` (start it with the same --cloud). Either way the CLI signs
+ * in through the real @azure/identity device-code flow, trusting exactly the sandbox's certificate,
+ * and names the cloud's resources in its scopes.
  */
 import type { Logger } from "pino";
-import { CLOUD } from "../core/requests.js";
+import { cloudOf, cloudOfGraphHost, isCloudName, type CloudName } from "../core/clouds.js";
 import { checkGraphDestination, checkSandboxUrl } from "../graph/destination.js";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
@@ -15,6 +16,8 @@ import type { CliContext } from "./context.js";
 import type { ArgsOf, connectionOptions, sandboxOptions } from "./options.js";
 
 export interface Endpoint {
+  /** The tenant's cloud: the resource identifiers scopes name, and the authority when none is given. */
+  cloud: CloudName;
   graphUrl: string;
   authorityHost?: string | undefined;
   ca?: string | undefined;
@@ -31,33 +34,52 @@ export interface EndpointProvider {
   close: () => Promise<void>;
 }
 
-export type EndpointArgs = Pick<ArgsOf<typeof connectionOptions>, "graphUrl"> & Partial<Pick<ArgsOf<typeof connectionOptions>, "allowGraphHost">> & Partial<ArgsOf<typeof sandboxOptions>>;
+export type EndpointArgs = Pick<ArgsOf<typeof connectionOptions>, "graphUrl"> & Partial<Pick<ArgsOf<typeof connectionOptions>, "allowGraphHost" | "cloud">> & Partial<ArgsOf<typeof sandboxOptions>>;
 
 export async function openEndpoint(args: EndpointArgs, ctx: CliContext, logger: Logger): Promise<EndpointProvider> {
-  return (await sandboxProvider(args, logger)) ?? { endpoint: endpointFromArgs(args, ctx, logger), close: async () => undefined };
+  const cloud = cloudFromArgs(args, ctx);
+  return (await sandboxProvider(args, cloud, logger)) ?? { endpoint: endpointFromArgs(args, cloud, ctx, logger), close: async () => undefined };
 }
 
-/** The Graph root from --graph-url or the environment, checked before any request carries a token to it. */
-function endpointFromArgs(args: EndpointArgs, ctx: CliContext, logger: Logger): Endpoint {
+/** --cloud, else ENTRA_ONBOARD_CLOUD, else global. */
+export function cloudFromArgs(args: Pick<EndpointArgs, "cloud">, ctx: Pick<CliContext, "env">): CloudName {
+  if (args.cloud !== undefined) return args.cloud;
+  const fromEnv = ctx.env.ENTRA_ONBOARD_CLOUD;
+  if (fromEnv === undefined || fromEnv === "") return "global";
+  if (!isCloudName(fromEnv)) throw new InputError(`ENTRA_ONBOARD_CLOUD must be global, usgov, usgovdod or china, got '${fromEnv.slice(0, 40)}'.`);
+  return fromEnv;
+}
+
+/**
+ * The Graph root: the cloud's, or --graph-url / the environment, checked before any request carries
+ * a token to it. --graph-url replaces only the Graph root (a mock or proxy of the cloud's Graph); it
+ * cannot name another cloud's Graph host, whose Graph refuses this cloud's tokens ("Microsoft Graph
+ * national cloud deployments": tokens are not interchangeable between clouds).
+ */
+function endpointFromArgs(args: EndpointArgs, cloud: CloudName, ctx: CliContext, logger: Logger): Endpoint {
   const fromEnv = args.graphUrl === undefined ? ctx.env.ENTRA_ONBOARD_GRAPH_URL : undefined;
   const source = fromEnv !== undefined ? "ENTRA_ONBOARD_GRAPH_URL" : "--graph-url";
-  const raw = args.graphUrl ?? fromEnv ?? CLOUD.graph;
+  const raw = args.graphUrl ?? fromEnv ?? cloudOf(cloud).graph;
   const unsafe = unsafeCharacter(raw);
   if (unsafe) throw new InputError(`${source} contains a control character (${unsafe}); give a plain URL.`);
   const destination = checkGraphDestination(raw, source, args.allowGraphHost);
+  const other = destination.kind === "microsoft" ? cloudOfGraphHost(destination.host) : undefined;
+  if (other && other.name !== cloud) {
+    throw new InputError(`${source} ${raw} is the Graph of the ${other.name} cloud (${other.label}), but the cloud is ${cloud}${args.cloud === undefined ? " (the default)" : ""}: its Graph refuses tokens of another cloud. Pass --cloud ${other.name}, or drop ${source}.`);
+  }
   if (destination.kind === "allowed") {
     logger.warn(`the admin's access token will be sent to ${destination.host}, which is not a Microsoft Graph host (allowed by --allow-graph-host)`);
   }
-  return { graphUrl: destination.root, simulated: false };
+  return { cloud, graphUrl: destination.root, simulated: false };
 }
 
-async function sandboxProvider(args: EndpointArgs, logger: Logger): Promise<EndpointProvider | undefined> {
+async function sandboxProvider(args: EndpointArgs, cloud: CloudName, logger: Logger): Promise<EndpointProvider | undefined> {
   if (args.sandbox) {
     const { startSandbox } = await import("../sandbox/server.js");
-    const sandbox = await startSandbox({ adminLacksPrivilegedRoleAdmin: args.sandboxNoPra ?? false });
-    logger.info(`started a simulated tenant (local sandbox) at ${sandbox.url}: nothing in this run touches a real Entra tenant`);
+    const sandbox = await startSandbox({ adminLacksPrivilegedRoleAdmin: args.sandboxNoPra ?? false, cloud });
+    logger.info(`started a simulated tenant (local sandbox${cloud === "global" ? "" : `, playing the ${cloud} cloud`}) at ${sandbox.url}: nothing in this run touches a real Entra tenant`);
     return {
-      endpoint: { graphUrl: sandbox.graphUrl, authorityHost: sandbox.authorityHost, ca: sandbox.caPem, simulated: true, defaultTenant: sandbox.tenants[0]?.id, throwawayAuthority: true },
+      endpoint: { cloud, graphUrl: sandbox.graphUrl, authorityHost: sandbox.authorityHost, ca: sandbox.caPem, simulated: true, defaultTenant: sandbox.tenants[0]?.id, throwawayAuthority: true },
       close: () => sandbox.close(),
     };
   }
@@ -68,7 +90,7 @@ async function sandboxProvider(args: EndpointArgs, logger: Logger): Promise<Endp
     if (!read.ok) throw new InputError(`Cannot read --sandbox-ca ${args.sandboxCa}: ${read.reason}; pass the CA file \`entra-onboard sandbox\` printed.`);
     const ca = read.bytes.toString("utf8");
     if (!ca.includes("BEGIN CERTIFICATE")) throw new InputError(`--sandbox-ca ${args.sandboxCa} is not a PEM certificate.`);
-    return { endpoint: { graphUrl: url, authorityHost: url, ca, simulated: true }, close: async () => undefined };
+    return { endpoint: { cloud, graphUrl: url, authorityHost: url, ca, simulated: true }, close: async () => undefined };
   }
   return undefined;
 }

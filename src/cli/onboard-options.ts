@@ -7,10 +7,10 @@ import type { Logger } from "pino";
 import { checkLocalInputs, type OnboardOptions } from "../core/desired.js";
 import type { DesiredState } from "../core/types.js";
 import type { CliContext } from "./context.js";
-import type { appOptions, ArgsOf, certificateOptions, connectionOptions } from "./options.js";
+import type { appOptions, ArgsOf, certificateOptions, connectionOptions, pruneOptions } from "./options.js";
 import { logEvent } from "./render/progress.js";
 
-export type AppArgs = ArgsOf<typeof appOptions> & Partial<ArgsOf<typeof certificateOptions>> & Pick<ArgsOf<typeof connectionOptions>, "tenant">;
+export type AppArgs = ArgsOf<typeof appOptions> & Partial<ArgsOf<typeof certificateOptions>> & Partial<ArgsOf<typeof pruneOptions>> & Pick<ArgsOf<typeof connectionOptions>, "tenant">;
 
 /** Checks every local input and reads the profile and certificate files: the desired state. */
 export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
@@ -29,6 +29,7 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
       allowPrivileged: args.allowPrivileged,
       appId: args.appId,
       rename: args.rename,
+      prune: args.prune,
       outDir: args.out,
     },
     new Date(),

@@ -4,6 +4,7 @@
  */
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import { AUTH_METHODS } from "../auth/sign-in.js";
+import { CLOUD_NAMES } from "../core/clouds.js";
 
 type OptionSet = Record<string, Options>;
 
@@ -20,7 +21,8 @@ export const connectionOptions = {
   tenant: { type: "string", describe: "Tenant to sign in to (id or domain, e.g. contoso.onmicrosoft.com); the run stops if the token is for another tenant" },
   auth: { choices: AUTH_METHODS, describe: "Sign-in method (default: browser, or device-code on a headless/SSH session). access-token reads ENTRA_ONBOARD_ACCESS_TOKEN" },
   "client-id": { type: "string", describe: "Public client app id to sign in with (default: Microsoft Graph Command Line Tools 14d82eec-204b-4c2f-b7e8-296a70dab67e)" },
-  "graph-url": { type: "string", describe: "Microsoft Graph root, /v1.0 is appended (env ENTRA_ONBOARD_GRAPH_URL; default https://graph.microsoft.com). https, or http on loopback only" },
+  cloud: { choices: CLOUD_NAMES, describe: "The tenant's Microsoft cloud: global (incl. GCC), usgov (GCC High), usgovdod (DoD) or china (21Vianet); picks the sign-in authority, Graph and Exchange Online endpoints (env ENTRA_ONBOARD_CLOUD; default global)" },
+  "graph-url": { type: "string", describe: "Microsoft Graph root, /v1.0 is appended (env ENTRA_ONBOARD_GRAPH_URL; default: the --cloud's, https://graph.microsoft.com). https, or http on loopback only; another cloud's Graph host conflicts with --cloud" },
   "allow-graph-host": { type: "string", describe: "Send the admin's token to this Graph host although it is not a Microsoft cloud or loopback (exact host name, e.g. a proxy of your own; https only)" },
   "token-cache": { type: "boolean", default: true, describe: "Keep a browser/device-code sign-in between runs (in ENTRA_ONBOARD_CACHE_DIR or the per-user cache directory; `entra-onboard logout` clears it). --no-token-cache neither reads nor writes it" },
 } as const satisfies OptionSet;
@@ -74,6 +76,14 @@ export const pfxOption = {
     type: "boolean",
     default: false,
     describe: "Also write certificate.pfx (PKCS#12: certificate and key, AES-256 + HMAC-SHA256, mode 0600) next to the key; passphrase from ENTRA_ONBOARD_PFX_PASSPHRASE or a hidden prompt",
+  },
+} as const satisfies OptionSet;
+
+export const pruneOptions = {
+  prune: {
+    type: "boolean",
+    default: false,
+    describe: "Remove from the tool's own app the permissions (grants and listed ones) and directory roles the profile does not ask for; on an adopted app only those entra-onboard added. Without it they are only reported",
   },
 } as const satisfies OptionSet;
 

@@ -51,7 +51,7 @@ export async function describePartner(sandbox: Sandbox, tenantsFile: string | un
     } catch (error) {
       throw new InputError(`Cannot write --write-tenants-file ${tenantsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
-    lines.push(`Tenants file: ${tenantsFile}  (entra-onboard bulk apply ${tenantsFile} --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes)`);
+    lines.push(`Tenants file: ${tenantsFile}  (entra-onboard bulk apply ${tenantsFile}${sandbox.cloud === "global" ? "" : ` --cloud ${sandbox.cloud}`} --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes)`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -4,8 +4,9 @@
  */
 import type { Logger } from "pino";
 import { defaultAuthMethod } from "../auth/sign-in.js";
-import { connect } from "../connect.js";
+import { connect, type ConnectOptions } from "../connect.js";
 import type { Session } from "../core/session.js";
+import { AppError, InputError } from "../shared/errors.js";
 import { createLogger } from "../shared/log.js";
 import type { CliContext } from "./context.js";
 import { openEndpoint, type Endpoint, type EndpointArgs } from "./endpoint.js";
@@ -39,6 +40,20 @@ function leakyDebugSwitches(value: string | undefined): string[] {
   return (value ?? "").split(/[\s,]+/).filter((name) => /^(https?|net)$/i.test(name) || name.includes("*"));
 }
 
+/**
+ * connect(), with a hint for a sandbox that plays another cloud: it knows only that cloud's
+ * resources, and @azure/identity's device-code flow reports the refusal without Entra's code.
+ */
+async function connectWithHint(endpoint: Endpoint, options: ConnectOptions): Promise<Session> {
+  try {
+    return await connect(options);
+  } catch (error) {
+    const refusedResource = error instanceof AppError && !(error instanceof InputError) && /invalid_grant|invalid_resource|AADSTS500011/.test(error.message);
+    if (!endpoint.simulated || !refusedResource) throw error;
+    throw new AppError(`${error.message} (a sandbox started with --cloud needs the same --cloud here; this run's is ${endpoint.cloud})`, { cause: error });
+  }
+}
+
 /** Opens the endpoint, signs in, runs `work`, and always tears the endpoint down afterwards. */
 export async function withSession<T>(args: SessionArgs, ctx: CliContext, logger: Logger, work: (signedIn: SignedIn) => Promise<T>): Promise<T> {
   const provider = await openEndpoint(args, ctx, logger);
@@ -46,11 +61,12 @@ export async function withSession<T>(args: SessionArgs, ctx: CliContext, logger:
     const { endpoint } = provider;
     const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));
     const tokenCache = args.tokenCache !== false && !endpoint.throwawayAuthority;
-    logger.debug({ method, graphUrl: endpoint.graphUrl, tokenCache }, "signing in");
-    const session = await connect({
+    logger.debug({ method, cloud: endpoint.cloud, graphUrl: endpoint.graphUrl, tokenCache }, "signing in");
+    const session = await connectWithHint(endpoint, {
       method,
       tenant: args.tenant ?? endpoint.defaultTenant,
       clientId: args.clientId,
+      cloud: endpoint.cloud,
       graphUrl: endpoint.graphUrl,
       authorityHost: endpoint.authorityHost,
       ca: endpoint.ca,

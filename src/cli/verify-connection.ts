@@ -11,7 +11,7 @@ import { readHeldCertificate, readPrivateKeyPem } from "../cert/files.js";
 import { CONNECTION_FILE, readConnectionRecord, type ConnectionFile } from "../core/record.js";
 import type { Profile } from "../core/profiles.js";
 import { verifyApp, type VerifyReport } from "../core/verify.js";
-import { PUBLIC_AUTHORITY } from "../core/well-known.js";
+import { cloudOf } from "../core/clouds.js";
 import { realClock } from "../shared/clock.js";
 import { InputError } from "../shared/errors.js";
 import type { Endpoint } from "./endpoint.js";
@@ -31,20 +31,23 @@ export async function verifyConnection(connection: VerifyTarget, profile: Profil
     throw new InputError(`No matching certificate and private key in ${dir}; verify needs both (run apply again to restore them).`);
   }
   const clock = realClock();
+  const cloud = endpoint.cloud;
   const signIn = await appSignInFactory({
     tenantId: connection.tenantId,
     appId: connection.appId,
     certificatePem: held.pem,
     privateKeyPem,
-    authorityHost: endpoint.authorityHost ?? PUBLIC_AUTHORITY,
+    authorityHost: endpoint.authorityHost ?? cloudOf(cloud).authority,
     ca: endpoint.ca,
     graphUrl: endpoint.graphUrl,
+    graphResource: cloudOf(cloud).graph,
     clock,
   });
   logger.info(`verifying: signing in as app ${connection.appId} with certificate ${held.thumbprint}`);
   return verifyApp({
     signIn,
     profile,
+    cloud,
     clock,
     maxWaitMs: waitSeconds * 1000,
     onAttempt: (attempt, failing) => logger.info(`verify attempt ${attempt}: ${failing.length} check(s) not passing yet (propagation can take minutes); retrying`),

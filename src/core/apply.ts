@@ -13,6 +13,7 @@ import { observeAndPlan } from "./observe-and-plan.js";
 import { computePlan } from "./plan.js";
 import { emptyManaged, type ConnectionFile } from "./record.js";
 import { executeConfirmed, withRun, type Run } from "./run.js";
+import { DEFAULT_CLOUD, type CloudName } from "./clouds.js";
 import type { Session } from "./session.js";
 import { spareKeyFor } from "./spare-key.js";
 import type { ActionResult, CertificateChoice, Plan } from "./types.js";
@@ -20,6 +21,8 @@ import type { ActionResult, CertificateChoice, Plan } from "./types.js";
 export interface ApplyResult {
   formatVersion: 1;
   simulated: boolean;
+  /** The Microsoft cloud of the tenant (the platform connects to Exchange Online there). */
+  cloud: CloudName;
   /** False when the tenant already matched (zero writes). */
   changed: boolean;
   /** The plan that was shown and executed. */
@@ -80,6 +83,7 @@ export async function apply(session: Session, options: ApplyOptions = {}): Promi
     return {
       formatVersion: 1,
       simulated: session.simulated,
+      cloud: session.cloud ?? DEFAULT_CLOUD,
       changed: results.length > 0,
       plan: shown.plan,
       finalPlan,

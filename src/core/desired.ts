@@ -43,6 +43,8 @@ export interface OnboardOptions {
   allowPrivileged?: boolean | undefined;
   /** Rename the app found (via connection.json or --app-id) to `name` when its display name differs. */
   rename?: boolean | undefined;
+  /** Remove from the tool's own app the permissions and roles the profile does not ask for (plan-prune.ts). */
+  prune?: boolean | undefined;
   /**
    * The desired state already built by checkLocalInputs() (or desiredState()); when given, the
    * options above are not read again and the profile and certificate files are not re-read.
@@ -118,6 +120,7 @@ export async function desiredState(options: OnboardOptions, now: Date): Promise<
     adopt: options.adopt ?? false,
     appId: options.appId,
     rename: options.rename ?? false,
+    prune: options.prune ?? false,
   };
 }
 

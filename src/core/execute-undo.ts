@@ -37,11 +37,14 @@ export const undoSteps = {
   async revokeAppRole(action: Of<"revoke-app-role">, deps: StepDeps): Promise<ActionResult> {
     const label = `${action.resourceName} / ${action.value}`;
     const response = await deps.graph.send(writes.revokeAppRole(action.servicePrincipalId, action.assignmentId, label));
+    // apply --prune keeps connection.json's record of what entra-onboard added true (remove has no record).
+    if (action.appRoleId) await deps.record?.forget({ permissions: [{ resourceAppId: action.resourceAppId, appRoleId: action.appRoleId }] });
     return { action, outcome: response.status === 404 ? "already-gone" : "deleted", detail: label };
   },
 
   async removeDirectoryRole(action: Of<"remove-directory-role">, deps: StepDeps): Promise<ActionResult> {
     const response = await deps.graph.send(writes.removeDirectoryRole(action.assignmentId, action.roleName));
+    await deps.record?.forget({ roles: [action.roleDefinitionId] });
     return { action, outcome: response.status === 404 ? "already-gone" : "deleted", detail: action.roleName };
   },
 

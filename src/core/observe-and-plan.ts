@@ -17,6 +17,7 @@ export async function observeAndPlan(session: Session, prepared: Prepared, hints
     hints,
     record: prepared.record.facts(),
     signedInId: session.claims?.oid,
+    cloud: session.cloud,
   });
   const now = new Date(session.clock.now());
   return { observed, plan: planner ? planner(prepared.desired, observed, now) : computePlan(prepared.desired, observed, now, mode) };

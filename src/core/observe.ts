@@ -8,12 +8,13 @@
  * round that is already needed or, with hints, one more.
  */
 import type { Graph, GraphRequest } from "../graph/types.js";
+import { cloudOf, observedResourceAppIds, type CloudName } from "./clouds.js";
 import { selectApp } from "./identity.js";
 import { ownerStanding, ownersToCheck, parseOwner, type OwnerObject } from "./owners.js";
 import { parseApplication, parseAppRoleAssignment, parseOrganization, parseResourceSp, parseRoleAssignment, parseRoleDefinition, type Page } from "./parse.js";
 import { reads, RESOURCE_SP_FIELDS, SP_ID_FIELDS } from "./requests.js";
 import type { DesiredState, HeldCertificate, ObservedApp, ObservedState, ObserveHints, OwnersObservation, RecordedOnboarding, ResourceServicePrincipal, RoleDefinition } from "./types.js";
-import { KNOWN_RESOURCES, ROLE_NAMES } from "./well-known.js";
+import { ROLE_NAMES } from "./well-known.js";
 
 /**
  * The built-in role template ids ("Microsoft Entra built-in roles", Microsoft Learn), used only
@@ -49,14 +50,17 @@ export interface ObserveInputs {
   record?: RecordedOnboarding | undefined;
   /** The signed-in admin (token `oid`): an owner whose roles need no reading. */
   signedInId?: string | undefined;
+  /** The tenant's cloud (default global): what the planner may assume about its APIs (clouds.ts). */
+  cloud?: CloudName | undefined;
 }
 
 export async function observeTenant(graph: Graph, inputs: ObserveInputs): Promise<ObservedState> {
   const { desired, record } = inputs;
   const hints = inputs.hints ?? {};
-  // Every known resource, not only the profile's: an extra grant on another API (e.g. a Graph
+  // The cloud's usual resources, not only the profile's: an extra grant on another API (e.g. a Graph
   // permission under the m365 profile) must be reported by name, and it costs no extra round trip.
-  const resourceAppIds = [...new Set([...desired.profile.permissions.map((p) => p.resourceAppId), ...KNOWN_RESOURCES.map((r) => r.appId)])];
+  const cloud = cloudOf(inputs.cloud);
+  const resourceAppIds = [...new Set([...desired.profile.permissions.map((p) => p.resourceAppId), ...observedResourceAppIds(cloud)])];
   const recordedAppId = record?.appId !== undefined && record.appId !== desired.appId?.toLowerCase() ? record.appId : undefined;
   const round1 = await readRound(graph, [
     reads.organization(),
@@ -123,6 +127,7 @@ export async function observeTenant(graph: Graph, inputs: ObserveInputs): Promis
     appRoleAssignments: (sp ? (grantsHinted ? hintedGrants : readGrants) ?? [] : []).map(parseAppRoleAssignment),
     roleAssignments: (sp ? (grantsHinted ? hintedRoles : readRoles) ?? [] : []).map(parseRoleAssignment),
     heldCertificate: inputs.heldCertificate,
+    cloud: cloud.name,
   };
 }
 

@@ -8,9 +8,11 @@ import { planCertificate } from "./plan-certificate.js";
 import { planDestroy } from "./plan-destroy.js";
 import { appStatus, proveOwnership, requireManageable, selectApp } from "./identity.js";
 import { checkRecordedApp, ownersOf, plannedOwners } from "./plan-identity.js";
+import { planExtras, pruneScope } from "./plan-prune.js";
 import { isPrivilegedPermission, isPrivilegedRole } from "./privilege.js";
-import { assignedRole, grantedPermission, resolvePermission, resolveRole, roleMatches, type ResolvedPermission } from "./resolve.js";
+import { documentedMissing, resolvePermission, resolveRole, roleMatches, type ResolvedPermission } from "./resolve.js";
 import type { Action, DesiredState, Finding, ObservedApp, ObservedState, PermissionRef, Plan, PlanMode, RequiredResourceAccess } from "./types.js";
+import { isToolUniqueName } from "./unique-name.js";
 
 const SINGLE_TENANT = "AzureADMyOrg";
 
@@ -26,7 +28,9 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
   const actions: Action[] = [];
   const findings: Finding[] = [];
   const unchanged: string[] = [];
-  const warnings: string[] = [...(proof?.notes ?? [])];
+  const warnings: string[] = [...(proof?.notes ?? []), ...documentedMissing(permissions, observed)];
+  // Grants, roles and listed permissions the profile does not ask for: findings, or with --prune removals.
+  const extras = app ? planExtras(desired, observed, app, permissions, roles, pruneScope(observed, app, proof?.proven === true && isToolUniqueName(app.uniqueName))) : undefined;
 
   for (const p of permissions) {
     if (observed.resources[p.resourceAppId] === null && !actions.some((a) => a.kind === "create-resource-service-principal" && a.resourceAppId === p.resourceAppId)) {
@@ -53,7 +57,7 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
     if (adopting && proof.untrustedOwners.length > 0) {
       warnings.push(`--adopt takes over app ${app.appId} although its owners include ${proof.untrustedOwners.join("; ")}: they can add a credential to it and sign in as it, with every permission and role this run grants`);
     }
-    const update = planApplicationUpdate(app, permissions, desired, adopting);
+    const update = planApplicationUpdate(app, permissions, desired, adopting, extras?.unlist ?? []);
     if (update.finding) findings.push(update.finding);
     if (update.action) actions.push(update.action);
     else unchanged.push(`application ${app.displayName} (appId ${app.appId}): single-tenant, API permissions listed`);
@@ -77,18 +81,15 @@ export function computePlan(desired: DesiredState, observed: ObservedState, now:
       actions.push({ kind: "grant-app-role", ...permissionRef(p), appRoleId: resourceCreated ? undefined : p.appRoleId, privileged: isPrivilegedPermission(p) });
     }
   }
-  for (const extra of assignments.filter((a) => !permissions.some((p) => p.resourceSpId === a.resourceId && p.appRoleId === a.appRoleId))) {
-    const granted = grantedPermission(extra, observed);
-    findings.push({ kind: "extra-permission", message: `extra permission granted, not in the profile: ${granted.resourceName} / ${granted.value}` });
-  }
 
   const roleAssignments = sp ? observed.roleAssignments.filter((r) => r.directoryScopeId === "/") : [];
   for (const role of roles) {
     if (roleAssignments.some((r) => roleMatches(r.roleDefinitionId, role))) unchanged.push(`directory role: ${role.displayName}`);
     else actions.push({ kind: "assign-directory-role", roleName: role.displayName, roleDefinitionId: role.templateId || role.id, privileged: isPrivilegedRole(role.displayName) });
   }
-  for (const extra of (sp ? observed.roleAssignments : []).filter((r) => !roles.some((role) => roleMatches(r.roleDefinitionId, role) && r.directoryScopeId === "/"))) {
-    findings.push({ kind: "extra-role", message: `extra directory role assigned, not in the profile: ${assignedRole(extra, observed.roleDefinitions).roleName}${extra.directoryScopeId === "/" ? "" : ` (scope ${extra.directoryScopeId})`}` });
+  if (extras) {
+    actions.push(...extras.actions);
+    findings.push(...extras.findings);
   }
 
   return {
@@ -127,14 +128,21 @@ function requiredAccessFor(permissions: readonly ResolvedPermission[]): Required
 }
 
 /**
- * Adds missing permission entries to requiredResourceAccess (never removes any) and fixes the
- * audience. A display name other than --name is a question for the admin, not a silent rename:
- * --rename renames it (and tags it for the new name), otherwise it is a finding apply refuses.
+ * Adds missing permission entries to requiredResourceAccess (removes only those --prune takes off,
+ * `unlist`) and fixes the audience. A display name other than --name is a question for the admin,
+ * not a silent rename: --rename renames it (and tags it for the new name), otherwise it is a
+ * finding apply refuses.
  */
-function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedPermission[], desired: DesiredState, adopting: boolean): { action?: Action; finding?: Finding } {
+function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedPermission[], desired: DesiredState, adopting: boolean, unlist: readonly PermissionRef[]): { action?: Action; finding?: Finding } {
   const reasons: string[] = [];
   const addedPermissions: PermissionRef[] = [];
-  const merged: RequiredResourceAccess[] = app.requiredResourceAccess.map((r) => ({ resourceAppId: r.resourceAppId, resourceAccess: [...r.resourceAccess] }));
+  const unlisted = (resourceAppId: string, access: { id: string; type: string }) =>
+    access.type === "Role" && unlist.some((u) => u.resourceAppId === resourceAppId && u.appRoleId?.toLowerCase() === access.id.toLowerCase());
+  // An entry emptied by --prune goes; one that was empty before stays as it was (as remove does).
+  const merged: RequiredResourceAccess[] = app.requiredResourceAccess
+    .map((r) => ({ resourceAppId: r.resourceAppId, resourceAccess: r.resourceAccess.filter((a) => !unlisted(r.resourceAppId, a)), before: r.resourceAccess.length }))
+    .filter((r) => r.resourceAccess.length > 0 || r.before === 0)
+    .map(({ resourceAppId, resourceAccess }) => ({ resourceAppId, resourceAccess }));
   for (const p of permissions) {
     if (!p.appRoleId) continue;
     let entry = merged.find((r) => r.resourceAppId === p.resourceAppId);
@@ -149,7 +157,7 @@ function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedP
     }
   }
   const changes: Extract<Action, { kind: "update-application" }>["changes"] = {};
-  if (addedPermissions.length > 0) changes.requiredResourceAccess = merged;
+  if (addedPermissions.length > 0 || unlist.length > 0) changes.requiredResourceAccess = merged;
   if (app.signInAudience !== SINGLE_TENANT) {
     changes.signInAudience = SINGLE_TENANT;
     reasons.push(`signInAudience ${app.signInAudience ?? "unset"} → ${SINGLE_TENANT}`);
@@ -168,7 +176,8 @@ function planApplicationUpdate(app: ObservedApp, permissions: readonly ResolvedP
       message: `the app registration found (appId ${app.appId}) is named '${app.displayName}', not '${desired.displayName}' (--name): pass --rename to rename it, or --name '${app.displayName}' to keep its name (another app needs its own --out)`,
     };
   }
-  const action: Action | undefined = reasons.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, addedPermissions, reasons };
+  const removed = unlist.length > 0 ? { removedPermissions: [...unlist] } : {};
+  const action: Action | undefined = reasons.length === 0 && unlist.length === 0 ? undefined : { kind: "update-application", appObjectId: app.id, changes, addedPermissions, ...removed, reasons };
   return { ...(action ? { action } : {}), ...(finding ? { finding } : {}) };
 }
 

@@ -4,13 +4,13 @@
  * read-only Microsoft Graph application permissions (values ending in `.Read.All` or
  * `.ReadBasic.All`, e.g. AccessReview.Read.All), Exchange.ManageAsApp (the vendor's documented need
  * for Exchange Online PowerShell; what it can do there is bounded by the directory role, Global
- * Reader), and the read-only built-in directory roles ("Microsoft Entra built-in roles", Microsoft
+ * Reader; in GCC High and DoD the same permission of Microsoft Exchange Online Protection), and the read-only built-in directory roles ("Microsoft Entra built-in roles", Microsoft
  * Learn). Anything else is a privileged grant: refused before sign-in unless the admin says
  * --allow-privileged, and marked as privileged in the plan.
  */
 import { editDistance } from "../shared/text.js";
 import type { PermissionSpec, Profile } from "./profiles.js";
-import { EXCHANGE_APP_ID, GRAPH_APP_ID } from "./well-known.js";
+import { EXCHANGE_APP_ID, EXCHANGE_ONLINE_PROTECTION_APP_ID, GRAPH_APP_ID } from "./well-known.js";
 
 /** Graph permission values that only read (X.Read.All, X.ReadBasic.All). */
 const READ_ONLY_GRAPH_VALUE = /^[a-z]+(\.[a-z]+)*\.Read(Basic)?\.All$/i;
@@ -29,7 +29,10 @@ export const READ_ONLY_ROLES = [
 
 export function isPrivilegedPermission(permission: Pick<PermissionSpec, "resourceAppId" | "value">): boolean {
   if (permission.resourceAppId === GRAPH_APP_ID) return !READ_ONLY_GRAPH_VALUE.test(permission.value);
-  if (permission.resourceAppId === EXCHANGE_APP_ID) return !ALLOWED_EXCHANGE_VALUES.includes(permission.value.toLowerCase());
+  // Exchange Online Protection's Exchange.ManageAsApp is the same grant for GCC High and DoD (clouds.ts).
+  if (permission.resourceAppId === EXCHANGE_APP_ID || permission.resourceAppId === EXCHANGE_ONLINE_PROTECTION_APP_ID) {
+    return !ALLOWED_EXCHANGE_VALUES.includes(permission.value.toLowerCase());
+  }
   return true;
 }
 

@@ -5,10 +5,11 @@
  */
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { commonJsExports } from "../shared/common-js.js";
-import { InputError } from "../shared/errors.js";
+import { InputError, InternalError } from "../shared/errors.js";
 import { unsafeCharacter } from "../shared/input-text.js";
 import { didYouMean } from "../shared/text.js";
-import { KNOWN_RESOURCES } from "./well-known.js";
+import { CLOUDS } from "./clouds.js";
+import { EXCHANGE_APP_ID, GRAPH_APP_ID, KNOWN_RESOURCES } from "./well-known.js";
 
 export interface PermissionSpec {
   /** The resource's display name, e.g. "Microsoft Graph". */
@@ -54,10 +55,18 @@ export function parsePermission(text: string): PermissionSpec | string {
 }
 
 function findResource(nameOrAppId: string): (typeof KNOWN_RESOURCES)[number] | undefined {
-  const wanted = nameOrAppId.toLowerCase();
+  const wanted = nameOrAppId.toLowerCase().replace(/\/+$/, "");
   return KNOWN_RESOURCES.find(
-    (r) => r.name.toLowerCase() === wanted || r.appId === wanted || r.aliases.includes(wanted),
+    (r) => r.name.toLowerCase() === wanted || r.appId === wanted || r.aliases.includes(wanted) || cloudIdentifiers(r.appId).includes(wanted),
   );
+}
+
+/** Graph and Exchange Online are also named by their identifier in any cloud (https://graph.microsoft.us). */
+function cloudIdentifiers(appId: string): string[] {
+  const clouds = Object.values(CLOUDS);
+  if (appId === GRAPH_APP_ID) return clouds.map((c) => c.graph);
+  if (appId === EXCHANGE_APP_ID) return clouds.map((c) => c.exchange);
+  return [];
 }
 
 function build(name: string, permissions: readonly string[], roles: readonly string[]): Profile | string[] {
@@ -82,7 +91,7 @@ export function builtInProfile(name: string): Profile {
     );
   }
   const profile = build(name, entry.permissions, entry.roles);
-  if (Array.isArray(profile)) throw new Error(`built-in profile ${name} is invalid: ${profile.join("; ")}`);
+  if (Array.isArray(profile)) throw new InternalError(`built-in profile ${name} is invalid: ${profile.join("; ")}`);
   return profile;
 }
 

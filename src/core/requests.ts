@@ -1,26 +1,17 @@
 /**
  * The request catalogue: every Microsoft Graph request the tool sends, as values. Nothing else in
  * src/core/ builds a URL or a body; observe, the steps, remove and verify pick requests from here
- * and hand them to the Graph door (src/graph/). A new cloud or a new action touches this file.
+ * and hand them to the Graph door (src/graph/). A new action touches this file; a new cloud, clouds.ts.
  *
  * Paths are relative to the version root (https://graph.microsoft.com/v1.0); the host comes from
- * the session, so a national cloud ("National cloud deployments", Microsoft Graph docs) changes
- * only the root passed to src/graph and the endpoints in CLOUD below. Bodies are checked against
- * the Graph wire types of @microsoft/microsoft-graph-types (types only, nothing is loaded).
+ * the session, so a national cloud ("Microsoft Graph national cloud deployments") changes only the
+ * root passed to src/graph: each cloud's roots and resource identifiers are the table in clouds.ts.
+ * Bodies are checked against the Graph wire types of @microsoft/microsoft-graph-types (types only,
+ * nothing is loaded).
  */
 import type * as MicrosoftGraph from "@microsoft/microsoft-graph-types";
 import { odataString } from "../graph/odata.js";
 import type { GraphRequest } from "../graph/types.js";
-
-/**
- * Where the global (public) Microsoft cloud answers: the Graph root, the resource URIs tokens are
- * asked for, and the sign-in authority ("National cloud deployments", Microsoft Graph docs).
- */
-export const CLOUD = {
-  graph: "https://graph.microsoft.com",
-  exchange: "https://outlook.office365.com",
-  authority: "https://login.microsoftonline.com",
-} as const;
 
 /** The application properties observe needs ("application resource type", Graph v1.0 reference). */
 const APP_FIELDS = "id,appId,displayName,uniqueName,tags,signInAudience,requiredResourceAccess,keyCredentials";

@@ -75,6 +75,20 @@ export class RunRecord {
   }
 
   /**
+   * Forgets what --prune has just taken off the app (written after the removal: a record that still
+   * lists something already gone is harmless, the next plan sees it gone).
+   */
+  async forget(removed: Pick<Intents, "permissions" | "roles" | "listedPermissions">): Promise<void> {
+    if (this.record === undefined) return;
+    const managed = this.record.managed;
+    const before = JSON.stringify(managed);
+    managed.permissions = managed.permissions.filter((p) => !(removed.permissions ?? []).some((r) => samePermission(p, r)));
+    managed.roles = managed.roles.filter((role) => !(removed.roles ?? []).some((r) => r.toLowerCase() === role));
+    managed.listedPermissions = managed.listedPermissions.filter((p) => !(removed.listedPermissions ?? []).some((r) => samePermission(p, r)));
+    if (JSON.stringify(managed) !== before) await this.flush();
+  }
+
+  /**
    * Certificates no longer on the app (retired), or never uploaded (refused by the tenant's
    * policy): written after the removal, since a record that still lists a removed one is harmless.
    */

@@ -2,6 +2,7 @@
 import type { TokenClaims } from "../shared/jwt.js";
 import type { Graph } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
+import type { CloudName } from "./clouds.js";
 
 export interface Session {
   graph: Graph;
@@ -12,4 +13,6 @@ export interface Session {
   clock: Clock;
   /** True when connected to the local sandbox; outputs say so. */
   simulated: boolean;
+  /** The Microsoft cloud the tenant lives in (clouds.ts); default global. */
+  cloud?: CloudName | undefined;
 }

@@ -5,6 +5,7 @@
  */
 import type { webcrypto } from "node:crypto";
 import type { CertificateInfo, GeneratedCertificate } from "../cert/types.js";
+import type { CloudName } from "./clouds.js";
 import type { Profile } from "./profiles.js";
 
 /** Makes a self-signed certificate and its key (default: cert/generate.ts's generateCertificate). */
@@ -49,6 +50,11 @@ export interface DesiredState {
   appId?: string | undefined;
   /** --rename: give the app found (via connection.json or --app-id) this display name. */
   rename: boolean;
+  /**
+   * --prune: remove from the tool's own app the permissions (grants and listed entries) and directory
+   * roles the profile does not ask for (plan-prune.ts); without it they are findings.
+   */
+  prune?: boolean | undefined;
 }
 
 export interface RequiredResourceAccess {
@@ -203,6 +209,8 @@ export interface ObservedState {
   roleAssignments: RoleAssignment[];
   /** The certificate whose private key this tool keeps in --out, if any. */
   heldCertificate: HeldCertificate | undefined;
+  /** The Microsoft cloud the tenant was read in (default global): which APIs Microsoft documents there (clouds.ts). */
+  cloud?: CloudName | undefined;
 }
 
 /** Ids known from an earlier run or from the writes just made; they let observe skip round trips. */
@@ -247,6 +255,8 @@ export type Action =
       changes: { requiredResourceAccess?: RequiredResourceAccess[]; signInAudience?: string; displayName?: string; tags?: string[] };
       /** API permissions added to the app's list (existing entries are kept). */
       addedPermissions: PermissionRef[];
+      /** With --prune: application permissions taken off the app's list because the profile does not ask for them. */
+      removedPermissions?: PermissionRef[] | undefined;
       /** One line per change, with names rather than ids. */
       reasons: string[];
     }
@@ -281,7 +291,8 @@ export type Action =
         certificates: string[];
       };
     }
-  // The undo of an adopted app (remove never deletes an app entra-onboard did not create):
+  // The undo of an adopted app (remove never deletes an app entra-onboard did not create), and, in
+  // an apply plan with --prune, grants and roles the profile does not ask for (plan-prune.ts):
   | {
       kind: "remove-certificates";
       appObjectId: string;

@@ -10,8 +10,9 @@ import type { Graph, GraphRequest } from "../graph/types.js";
 import type { Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import type { Profile } from "./profiles.js";
+import { cloudOf, tokenResource, type Cloud, type CloudName } from "./clouds.js";
 import { appChecks } from "./requests.js";
-import { EXCHANGE_APP_ID, EXCHANGE_RESOURCE, GRAPH_APP_ID, GRAPH_RESOURCE, ROLE_TEMPLATE } from "./well-known.js";
+import { EXCHANGE_APP_ID, GRAPH_APP_ID, KNOWN_RESOURCES, ROLE_TEMPLATE } from "./well-known.js";
 
 export interface VerifyCheck {
   name: string;
@@ -38,6 +39,8 @@ export interface AppSignIn {
 export interface VerifyOptions {
   signIn: () => AppSignIn;
   profile: Profile;
+  /** The tenant's cloud (default global): which resource identifiers the app's tokens are asked for. */
+  cloud?: CloudName | undefined;
   clock: Clock;
   /** How long to keep retrying failed checks (default 3 minutes; 0 = once). */
   maxWaitMs?: number;
@@ -51,7 +54,7 @@ export async function verifyApp(options: VerifyOptions): Promise<VerifyReport> {
   const start = options.clock.now();
   let delay = 2000;
   for (let attempt = 1; ; attempt++) {
-    const checks = await runChecks(options.signIn(), options.profile);
+    const checks = await runChecks(options.signIn(), options.profile, cloudOf(options.cloud));
     const failing = checks.filter((c) => !c.ok);
     const elapsed = options.clock.now() - start;
     if (failing.length === 0 || !failing.every((c) => c.mayPassLater) || elapsed + delay > maxWait) {
@@ -63,11 +66,10 @@ export async function verifyApp(options: VerifyOptions): Promise<VerifyReport> {
   }
 }
 
-async function runChecks(app: AppSignIn, profile: Profile): Promise<VerifyCheck[]> {
+async function runChecks(app: AppSignIn, profile: Profile, cloud: Cloud): Promise<VerifyCheck[]> {
   const checks: VerifyCheck[] = [];
-  const wantsExchange = profile.permissions.some((p) => p.resourceAppId === EXCHANGE_APP_ID);
   const graphValues = profile.permissions.filter((p) => p.resourceAppId === GRAPH_APP_ID).map((p) => p.value);
-  const graphClaims = await tokenCheck(app, GRAPH_RESOURCE, "Microsoft Graph", graphValues, checks);
+  const graphClaims = await tokenCheck(app, tokenResource(cloud, GRAPH_APP_ID), "Microsoft Graph", graphValues, checks);
   if (graphClaims && profile.roles.some((r) => r.toLowerCase() === "global reader")) {
     const has = (graphClaims.wids ?? []).includes(ROLE_TEMPLATE.globalReader);
     checks.push({
@@ -81,9 +83,13 @@ async function runChecks(app: AppSignIn, profile: Profile): Promise<VerifyCheck[
     await callCheck(app.graph, appChecks.organization(), checks);
     if (graphValues.includes("AccessReview.Read.All")) await callCheck(app.graph, appChecks.accessReviews(), checks);
   }
-  if (wantsExchange) {
-    const values = profile.permissions.filter((p) => p.resourceAppId === EXCHANGE_APP_ID).map((p) => p.value);
-    await tokenCheck(app, EXCHANGE_RESOURCE, "Exchange Online", values, checks);
+  // Every other API the profile names (Exchange Online, or Exchange Online Protection in GCC High
+  // and DoD): an app-only token for the cloud's resource identifier, carrying the granted roles.
+  const others = [...new Set(profile.permissions.map((p) => p.resourceAppId).filter((id) => id !== GRAPH_APP_ID))];
+  for (const resourceAppId of others) {
+    const values = profile.permissions.filter((p) => p.resourceAppId === resourceAppId).map((p) => p.value);
+    const label = resourceAppId === EXCHANGE_APP_ID ? "Exchange Online" : (KNOWN_RESOURCES.find((r) => r.appId === resourceAppId)?.name ?? resourceAppId);
+    await tokenCheck(app, tokenResource(cloud, resourceAppId), label, values, checks);
   }
   return checks;
 }

@@ -1,31 +1,27 @@
 /**
  * Identifiers that are the same in every tenant. Permission and role *ids* are deliberately not
  * here: they are resolved by name at run time (see plan.ts), because third-party lists get them
- * wrong. The only ids kept are fallbacks for a resource whose service principal does not exist yet.
+ * wrong. Fallback ids for a resource whose service principal does not exist yet are per cloud (clouds.ts).
  */
-import { CLOUD } from "./requests.js";
-
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 export const EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+/**
+ * "Microsoft Exchange Online Protection": the resource whose Exchange.ManageAsApp the app-only page
+ * ("App-only authentication in Exchange Online PowerShell and Security & Compliance PowerShell")
+ * names for GCC High and DoD organizations (see clouds.ts).
+ */
+export const EXCHANGE_ONLINE_PROTECTION_APP_ID = "00000007-0000-0ff1-ce00-000000000000";
 
 /** First-party APIs a profile may name, with the display names the portal shows. */
 export const KNOWN_RESOURCES: readonly { name: string; appId: string; aliases: readonly string[] }[] = [
-  { name: "Microsoft Graph", appId: GRAPH_APP_ID, aliases: ["graph", "https://graph.microsoft.com"] },
+  { name: "Microsoft Graph", appId: GRAPH_APP_ID, aliases: ["graph"] },
   {
     name: "Office 365 Exchange Online",
     appId: EXCHANGE_APP_ID,
-    aliases: ["exchange", "exchange online", "https://outlook.office365.com"],
+    aliases: ["exchange", "exchange online"],
   },
+  { name: "Microsoft Exchange Online Protection", appId: EXCHANGE_ONLINE_PROTECTION_APP_ID, aliases: ["exchange online protection", "eop"] },
 ];
-
-/**
- * App role ids used only while the resource's service principal is absent (Exchange in tenants
- * without Exchange licences). The executor re-resolves the id by value from the service principal
- * it creates, so a wrong entry here cannot produce a wrong grant.
- */
-export const FALLBACK_APP_ROLE_IDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  [EXCHANGE_APP_ID]: { "Exchange.ManageAsApp": "dc50a0fb-09a3-484d-be87-e023b12c6440" },
-};
 
 /** Built-in directory role template ids ("Microsoft Entra built-in roles", Microsoft Learn), used to read the admin's `wids` claim. */
 export const ROLE_TEMPLATE = {
@@ -70,11 +66,6 @@ export const DELEGATED_SCOPES = [
   "User.Read",
   "User.ReadBasic.All",
 ] as const;
-
-/** The resource URIs and authority of the cloud the tool talks to (see CLOUD in requests.ts). */
-export const GRAPH_RESOURCE = CLOUD.graph;
-export const EXCHANGE_RESOURCE = CLOUD.exchange;
-export const PUBLIC_AUTHORITY = CLOUD.authority;
 
 /** Marks apps this tool owns: set on create (with uniqueName) and on --adopt. */
 export const OWNER_TAG_PREFIX = "entra-onboard:";

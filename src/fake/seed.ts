@@ -1,6 +1,7 @@
 /**
  * First-party data every tenant has: the Microsoft Graph and Exchange Online resource service
- * principals (their permissions) and the built-in directory role definitions. Application
+ * principals (their permissions, as the global cloud has them; clouds.ts derives the other clouds')
+ * and the built-in directory role definitions. Application
  * permissions and delegated scopes deliberately share names but not ids, so a client that ignores
  * `allowedMemberTypes` / picks from `oauth2PermissionScopes` grants the wrong thing and the fake
  * rejects it.
@@ -9,6 +10,8 @@ import type { AppRoleJson, PermissionScopeJson, RoleDefinitionJson } from "./mod
 
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 export const EXCHANGE_ONLINE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+/** "Microsoft Exchange Online Protection" (see clouds.ts: seeded in the US government clouds, creatable everywhere). */
+export const EXCHANGE_ONLINE_PROTECTION_APP_ID = "00000007-0000-0ff1-ce00-000000000000";
 /** The Microsoft services tenant that owns first-party apps. */
 export const MICROSOFT_SERVICES_TENANT_ID = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 
@@ -137,11 +140,6 @@ export const firstPartyApps: readonly FirstPartyApp[] = [
     servicePrincipalNames: [EXCHANGE_ONLINE_APP_ID, "https://outlook.office365.com/", "https://outlook.office.com/"],
   },
 ];
-
-export function firstPartyApp(appId: string): FirstPartyApp | undefined {
-  const wanted = appId.toLowerCase();
-  return firstPartyApps.find((app) => app.appId === wanted);
-}
 
 const builtInRoles: ReadonlyArray<[string, string]> = [
   ["f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader"],

@@ -22,7 +22,6 @@ import {
   type RouteContext,
 } from "./route-context.js";
 import { ownersNavigation } from "./owners.js";
-import { firstPartyApp } from "./seed.js";
 import type { FakeResponse } from "./types.js";
 
 const SERVER_OWNED = new Set(["id", "appId", "appDisplayName", "appOwnerOrganizationId", "appRoles", "oauth2PermissionScopes", "servicePrincipalNames", "createdDateTime", "deletedDateTime", "servicePrincipalType"]);
@@ -38,7 +37,7 @@ function withoutServerOwned(body: Record<string, unknown>): Record<string, unkno
 
 /** Creates the SP for appId: first-party apps come from seed data, others need a replicated app. */
 function create(ctx: RouteContext, appId: string, body: Record<string, unknown>): ServicePrincipalJson {
-  const firstParty = firstPartyApp(appId);
+  const firstParty = ctx.tenant.firstPartyApp(appId);
   // Who may create it is decided on the truth, like every permission check in the fake.
   const backingTruth = firstParty === undefined ? ctx.tenant.applicationByAppId(appId) : undefined;
   requireServicePrincipalCreate(

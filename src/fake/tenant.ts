@@ -17,7 +17,8 @@ import type {
 } from "./model.js";
 import { isoDate } from "./model.js";
 import { newApplication, newAppRoleAssignment, newRoleAssignment, newServicePrincipal, spSourceFromApplication, spSourceFromFirstParty } from "./objects.js";
-import { builtInRoleDefinitions, EXCHANGE_ONLINE_APP_ID, firstPartyApp, firstPartyApps } from "./seed.js";
+import { firstPartyOf, type CloudFirstParty, type FakeCloud } from "./clouds.js";
+import { builtInRoleDefinitions, EXCHANGE_ONLINE_APP_ID, type FirstPartyApp } from "./seed.js";
 import { OwnerLinks } from "./owner-links.js";
 import { VersionedStore, type View } from "./store.js";
 import type { AppManagementPolicySeed, SeedTenant, SeedUser } from "./types.js";
@@ -38,6 +39,9 @@ export class FakeTenant {
   readonly id: string;
   readonly displayName: string;
   readonly initialDomain: string;
+  /** The Microsoft cloud the tenant lives in: which first-party APIs it has, and their permissions. */
+  readonly cloud: FakeCloud;
+  private readonly firstParty: CloudFirstParty;
   /** Route internals; tests should prefer the inspector methods. */
   readonly apps = new VersionedStore<ApplicationJson>();
   readonly sps = new VersionedStore<ServicePrincipalJson>();
@@ -58,11 +62,19 @@ export class FakeTenant {
     this.currentView = currentView;
     this.policy = appManagementPolicy(seed.appManagementPolicy);
     this.registrationByUsers = seed.usersCanRegisterApps ?? true;
-    for (const app of firstPartyApps) {
+    this.cloud = seed.cloud ?? "global";
+    this.firstParty = firstPartyOf(this.cloud);
+    for (const app of this.firstParty.seeded) {
       if (app.appId === EXCHANGE_ONLINE_APP_ID && seed.hasExchange === false) continue;
       this.sps.put(newServicePrincipal(spSourceFromFirstParty(app), {}, currentView().now), SEEDED);
     }
     for (const user of seed.users ?? defaultUserSeeds()) this.addUser(user);
+  }
+
+  /** A first-party API of this tenant's cloud, by appId (seeded, or one POST /servicePrincipals may create). */
+  firstPartyApp(appId: string): FirstPartyApp | undefined {
+    const wanted = appId.toLowerCase();
+    return this.firstParty.known.find((app) => app.appId === wanted);
   }
 
   /** "Users can register applications" (Microsoft Learn: "Default user permissions"). */
@@ -184,7 +196,7 @@ export class FakeTenant {
   /** Seeds a service principal for a seeded application or a first-party appId (visible at once). */
   addServicePrincipal(input: Partial<ServicePrincipalJson> & { appId: string; owners?: string[] }): ServicePrincipalJson {
     const { owners, ...partial } = input;
-    const firstParty = firstPartyApp(partial.appId);
+    const firstParty = this.firstPartyApp(partial.appId);
     const app = this.applicationByAppId(partial.appId);
     const source =
       firstParty !== undefined

@@ -1,3 +1,5 @@
+import type { FakeCloud } from "./clouds.js";
+
 /**
  * The fake tenant's wire-level contract: an HTTP-ish request in, an HTTP-ish response out. The msw
  * handlers (unit tests) and the sandbox's node:https server are both thin adapters over this.
@@ -82,6 +84,8 @@ export interface SeedTenant {
   initialDomain?: string;
   /** false: no "Office 365 Exchange Online" service principal (tenant without Exchange licences). */
   hasExchange?: boolean;
+  /** The Microsoft cloud the tenant lives in (default global): its first-party APIs (clouds.ts). */
+  cloud?: FakeCloud;
   /**
    * The tenant's users. Default: the test harness admin (DEFAULT_ADMIN_ID, Privileged Role
    * Administrator + Cloud Application Administrator) and a plain member (DEFAULT_MEMBER_ID, no roles).

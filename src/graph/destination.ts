@@ -6,9 +6,11 @@
  * HTTP to a host that is not loopback is refused outright, because the token would cross the
  * network in clear text (RFC 6750 §5.3: bearer tokens only over TLS).
  */
+import { CLOUDS } from "../core/clouds.js";
 import { InputError } from "../shared/errors.js";
 
-export const MICROSOFT_GRAPH_HOSTS = ["graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"] as const;
+/** Every cloud's Graph host, from the one table of clouds (graph.microsoft.com, graph.microsoft.us, …). */
+export const MICROSOFT_GRAPH_HOSTS: readonly string[] = Object.values(CLOUDS).map((cloud) => new URL(cloud.graph).hostname);
 
 export type GraphHostKind = "microsoft" | "loopback" | "allowed";
 
@@ -40,7 +42,7 @@ export function checkGraphDestination(raw: string, source: string, allowHost?: s
   if (url.protocol === "http:") {
     throw new InputError(`${source} ${raw} is plain HTTP to ${host}, which is not this machine: the admin's access token would cross the network unencrypted. Use https, or http only on loopback (127.0.0.1, ::1, localhost).`);
   }
-  if ((MICROSOFT_GRAPH_HOSTS as readonly string[]).includes(host)) return { root, host, kind: "microsoft" };
+  if (MICROSOFT_GRAPH_HOSTS.includes(host)) return { root, host, kind: "microsoft" };
   if (allowHost !== undefined) return { root, host, kind: "allowed" };
   throw new InputError(
     `${source} ${raw} is neither a Microsoft Graph host (${MICROSOFT_GRAPH_HOSTS.join(", ")}) nor loopback: the admin's access token would go to ${host}. If that host is yours (a proxy), pass --allow-graph-host ${host}.`,

@@ -5,6 +5,7 @@
  * talk to it unchanged, trusting the sandbox CA.
  */
 import type { Clock } from "../shared/clock.js";
+import type { FakeCloud } from "../fake/clouds.js";
 import type { FakeResponse, TokenClaims } from "../fake/types.js";
 import { AadstsFailure, aadstsResponse, describeFailure, fail } from "./aadsts.js";
 import { AuthorizationCodes } from "./authorization-code.js";
@@ -13,7 +14,7 @@ import { clientCredentialsGrant } from "./client-credentials.js";
 import { ConsentStore } from "./consent.js";
 import { DEVICE_CODE_GRANT, DelegatedSessions, requestedScope, type DelegatedContext, type EndpointVersion } from "./delegated-grants.js";
 import { findTenant, type Directory, type DirectoryTenant } from "./directory.js";
-import { instanceDiscovery, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.js";
+import { instanceDiscovery, openIdConfigurationV1, openIdConfigurationV2, type DiscoveryContext } from "./discovery.js";
 import type { PartnerDirectory } from "./partner.js";
 import { ResourceCatalogue } from "./resources.js";
 import { SandboxSigner } from "./signer.js";
@@ -38,6 +39,8 @@ export interface SandboxAuthorityOptions {
   adminLacksPrivilegedRoleAdmin?: boolean;
   /** The sandbox plays an MSP: this partner's admin reaches customer tenants through GDAP relationships. */
   partner?: PartnerDirectory | undefined;
+  /** The Microsoft cloud the sandbox plays (default global): its resource identifiers and discovery names. */
+  cloud?: FakeCloud | undefined;
 }
 
 type Endpoint = "openid-v2" | "openid-v1" | "keys" | "devicecode" | "token" | "authorize";
@@ -62,6 +65,7 @@ const AUTHORITY_PATH = /^\/([^/]+)\/((?:oauth2|discovery|v2\.0|\.well-known|kerb
 export class SandboxAuthority {
   readonly catalogue: ResourceCatalogue;
   private readonly url: string;
+  private readonly cloud: FakeCloud | undefined;
   private readonly directory: Directory;
   private readonly clock: Clock;
   private readonly signer: SandboxSigner;
@@ -77,7 +81,8 @@ export class SandboxAuthority {
     this.directory = options.directory;
     this.clock = options.clock;
     this.signer = new SandboxSigner(options.clock);
-    this.catalogue = new ResourceCatalogue(this.url);
+    this.cloud = options.cloud;
+    this.catalogue = new ResourceCatalogue(this.url, options.cloud);
     this.adminLacksPrivilegedRoleAdmin = options.adminLacksPrivilegedRoleAdmin ?? false;
     this.partner = options.partner;
   }
@@ -101,7 +106,7 @@ export class SandboxAuthority {
     try {
       if (segment === "common" && rest === "discovery/instance") {
         if (req.method !== "GET") wrongMethod(["GET"], req.method);
-        return json(200, instanceDiscovery({ url: this.url }, query));
+        return json(200, instanceDiscovery(this.discovery(), query));
       }
       const route = ENDPOINTS[rest] ?? fail(404, "invalid_request", 9002313, `Invalid request. Request is malformed or invalid: the sandbox authority has no endpoint at ${path}.`);
       if (!route.methods.includes(req.method)) wrongMethod(route.methods, req.method);
@@ -121,9 +126,9 @@ export class SandboxAuthority {
       // built-in metadata and meets AADSTS90002 at the token endpoint, and so should sandbox users (a failed
       // discovery would surface only as MSAL's opaque endpoints_resolution_error).
       case "openid-v2":
-        return json(200, openIdConfigurationV2({ url: this.url }, known?.id ?? encodeURIComponent(segment)));
+        return json(200, openIdConfigurationV2(this.discovery(), known?.id ?? encodeURIComponent(segment)));
       case "openid-v1":
-        return json(200, openIdConfigurationV1({ url: this.url }, known?.id ?? encodeURIComponent(segment), known?.id ?? segment));
+        return json(200, openIdConfigurationV1(this.discovery(), known?.id ?? encodeURIComponent(segment), known?.id ?? segment));
       default:
         break;
     }
@@ -172,6 +177,10 @@ export class SandboxAuthority {
     const now = Math.floor(this.clock.now() / 1000);
     const expiresIn = Number(response["expires_in"]);
     return { ...response, expires_in: String(expiresIn), ext_expires_in: String(expiresIn), expires_on: String(now + expiresIn), not_before: String(now), resource: v1Resource };
+  }
+
+  private discovery(): DiscoveryContext {
+    return { url: this.url, cloud: this.cloud };
   }
 
   private delegatedContext(): DelegatedContext {

@@ -3,13 +3,17 @@
  * the v2.0 and v1.0 endpoints ("OpenID Connect on the Microsoft identity platform": fetching the
  * OpenID configuration document) and MSAL's instance discovery (`/common/discovery/instance`), with the
  * fields Entra returns. The sandbox is its own cloud: its host is the only instance, and its Graph URL
- * is `msgraph_host`.
+ * is `msgraph_host`; a sandbox playing a national cloud names that cloud (`cloud_instance_name`
+ * microsoftonline.us, `msgraph_host` graph.microsoft.us, …) while its host stays the only instance.
  */
+import { CLOUD_IDENTITIES, type FakeCloud } from "../fake/clouds.js";
 import { fail } from "./aadsts.js";
 
 export interface DiscoveryContext {
   /** The sandbox origin, e.g. "https://127.0.0.1:4433". */
   url: string;
+  /** The cloud the sandbox plays; undefined or global keeps the sandbox's own names. */
+  cloud?: FakeCloud | undefined;
 }
 
 const CLAIMS_V2 = ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"];
@@ -100,11 +104,12 @@ export function instanceDiscovery(ctx: DiscoveryContext, query: URLSearchParams)
 
 function cloud(ctx: DiscoveryContext): Record<string, unknown> {
   const host = new URL(ctx.url).host;
+  const played = ctx.cloud === undefined || ctx.cloud === "global" ? undefined : CLOUD_IDENTITIES[ctx.cloud];
   return {
-    tenant_region_scope: "WW",
-    cloud_instance_name: host,
+    tenant_region_scope: played?.regionScope ?? "WW",
+    cloud_instance_name: played?.instanceName ?? host,
     cloud_graph_host_name: "graph.windows.net",
-    msgraph_host: host,
+    msgraph_host: played?.msgraphHost ?? host,
     rbac_url: "https://pas.windows.net",
   };
 }

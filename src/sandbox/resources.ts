@@ -5,15 +5,19 @@
  * ("Scopes and permissions in the Microsoft identity platform": `<resource>/<permission>`, and
  * `<resource>/.default` for everything consented). The token's `aud` is the identifier the request
  * used, as in Entra's v1.0 access tokens ("Access token claims reference": aud "can be the client ID
- * or the resource URI used in the request"). Unknown resources are AADSTS500011.
+ * or the resource URI used in the request"). Unknown resources are AADSTS500011. A sandbox playing
+ * a national cloud knows that cloud's identifiers only (https://graph.microsoft.us, not
+ * https://graph.microsoft.com): "Microsoft Graph national cloud deployments" says tokens of one cloud
+ * are not accepted by another.
  */
+import { CLOUD_IDENTITIES, type FakeCloud } from "../fake/clouds.js";
 import { fail } from "./aadsts.js";
 
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 export const EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+export const EXCHANGE_ONLINE_PROTECTION_APP_ID = "00000007-0000-0ff1-ce00-000000000000";
 /** "Windows Azure Service Management API", the resource behind Azure Resource Manager. */
 export const ARM_APP_ID = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
-export const GRAPH_URL = "https://graph.microsoft.com";
 
 export interface ResourceApi {
   appId: string;
@@ -22,26 +26,36 @@ export interface ResourceApi {
   identifierUris: readonly string[];
 }
 
-/** One sandbox's resources: Graph also answers to the sandbox's own Graph URL (the sandbox is a cloud). */
+/**
+ * One sandbox's resources, in the cloud it plays (default global): Graph also answers to the
+ * sandbox's own Graph URL (the sandbox is a cloud of its own too).
+ */
 export class ResourceCatalogue {
   readonly graph: ResourceApi;
   readonly exchange: ResourceApi;
+  readonly exchangeOnlineProtection: ResourceApi;
   readonly arm: ResourceApi;
+  /** The cloud's Graph identifier: what a bare scope such as "User.Read" means. */
+  readonly graphUrl: string;
   private readonly all: readonly ResourceApi[];
 
-  constructor(sandboxGraphUrl?: string) {
+  constructor(sandboxGraphUrl?: string, cloud: FakeCloud = "global") {
+    const identity = CLOUD_IDENTITIES[cloud];
+    this.graphUrl = identity.graph;
     this.graph = {
       appId: GRAPH_APP_ID,
       displayName: "Microsoft Graph",
-      identifierUris: [GRAPH_URL, ...(sandboxGraphUrl ? [sandboxGraphUrl.replace(/\/+$/, "")] : [])],
+      identifierUris: [identity.graph, ...(sandboxGraphUrl ? [sandboxGraphUrl.replace(/\/+$/, "")] : [])],
     };
-    this.exchange = { appId: EXCHANGE_APP_ID, displayName: "Office 365 Exchange Online", identifierUris: ["https://outlook.office365.com", "https://outlook.office.com"] };
+    this.exchange = { appId: EXCHANGE_APP_ID, displayName: "Office 365 Exchange Online", identifierUris: identity.exchange };
+    // Known by its application id only (its identifier URIs are not documented).
+    this.exchangeOnlineProtection = { appId: EXCHANGE_ONLINE_PROTECTION_APP_ID, displayName: "Microsoft Exchange Online Protection", identifierUris: [] };
     this.arm = {
       appId: ARM_APP_ID,
       displayName: "Windows Azure Service Management API",
       identifierUris: ["https://management.core.windows.net/", "https://management.azure.com/"],
     };
-    this.all = [this.graph, this.exchange, this.arm];
+    this.all = [this.graph, this.exchange, this.exchangeOnlineProtection, this.arm];
   }
 
   /** Every `aud` value a token for this resource may carry. */
@@ -94,7 +108,7 @@ export function parseScopes(scopeParam: string | undefined, catalogue: ResourceC
   const permissions: string[] = [];
   for (const scope of api) {
     const slash = scope.lastIndexOf("/");
-    const prefix = slash < 0 ? GRAPH_URL : scope.slice(0, slash);
+    const prefix = slash < 0 ? catalogue.graphUrl : scope.slice(0, slash);
     const name = slash < 0 ? scope : scope.slice(slash + 1);
     const match = catalogue.find(prefix) ?? resourceNotFound(prefix, tenantLabel);
     if (found && found.resource !== match.resource) {
@@ -104,7 +118,7 @@ export function parseScopes(scopeParam: string | undefined, catalogue: ResourceC
     if (name.length > 0 && !permissions.some((p) => p.toLowerCase() === name.toLowerCase())) permissions.push(name);
   }
   if (!found || permissions.length === 0) {
-    return { resource: catalogue.graph, audience: GRAPH_URL, prefix: GRAPH_URL, permissions: ["User.Read"], requested: api, oidc, signInOnly: true };
+    return { resource: catalogue.graph, audience: catalogue.graphUrl, prefix: catalogue.graphUrl, permissions: ["User.Read"], requested: api, oidc, signInOnly: true };
   }
   if (permissions.some((p) => p === DEFAULT_SCOPE) && permissions.length > 1) {
     fail(400, "invalid_scope", 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${all.join(" ")} is not valid. .default scope can't be combined with resource-specific scopes.`);

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateTlsCertificate } from "../cert/generate.js";
+import { CLOUD_IDENTITIES, type FakeCloud } from "../fake/clouds.js";
 import { FakeGraph } from "../fake/fake-graph.js";
 import type { FakeRequest, FaultOptions, SeedTenant } from "../fake/types.js";
 import { realClock, type Clock } from "../shared/clock.js";
@@ -33,6 +34,11 @@ export interface SandboxOptions {
    * the options leave some customers without one, or with too few roles.
    */
   partner?: boolean | PartnerOptions;
+  /**
+   * Play a Microsoft cloud (default global): its Graph and Exchange Online resource identifiers,
+   * the names in its discovery documents, and its first-party APIs as src/fake/clouds.ts models them.
+   */
+  cloud?: FakeCloud;
 }
 
 export interface SandboxTenantInfo {
@@ -62,6 +68,8 @@ export interface Sandbox {
   fake: FakeGraph;
   /** The sign-in authority (e.g. `verifyAccessToken`). */
   authority: SandboxAuthority;
+  /** The cloud it plays. */
+  cloud: FakeCloud;
   setFaults(f: FaultOptions): void;
   close(): Promise<void>;
 }
@@ -73,15 +81,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // The authority needs the port, known only after listen; Graph requests cannot arrive before that.
   let authority: SandboxAuthority | undefined;
-  const customers = seedTenants(options.tenants ?? 1);
-  const partnerTenant = options.partner ? partnerSeed() : undefined;
+  const cloud = options.cloud ?? "global";
+  const customers = seedTenants(options.tenants ?? 1).map((t) => inCloud(t, cloud));
+  const partnerTenant = options.partner ? inCloud(partnerSeed(), cloud) : undefined;
   const fake = new FakeGraph({
     clock,
     // The partner first: a sign-in to "organizations" lands in the home tenant of whoever signs in.
     tenants: partnerTenant ? [partnerTenant, ...customers] : customers,
     ...(options.faults !== undefined ? { faults: options.faults } : {}),
-    // Graph takes a token for any of its identifiers: graph.microsoft.com, its app id, or this sandbox's own
-    // Graph URL (the resource of a cloud's own Graph host, as in national clouds).
+    // Graph takes a token for any of its identifiers: the cloud's (graph.microsoft.com), its app id, or this
+    // sandbox's own Graph URL (the resource of a cloud's own Graph host, as in national clouds).
     verifyToken: (token: string) => (authority ? authority.verifyAccessToken(token, authority.catalogue.audiences(authority.catalogue.graph)) : undefined),
   });
   for (const id of fake.tenantIds()) addSandboxAdminUser(fake.tenant(id), options.adminLacksPrivilegedRoleAdmin ?? false);
@@ -146,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     adminLacksPrivilegedRoleAdmin: options.adminLacksPrivilegedRoleAdmin ?? false,
     partner: partner?.relationships,
+    cloud,
   });
 
   return {
@@ -157,9 +167,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     partner,
     fake,
     authority,
+    cloud,
     setFaults: (f) => fake.setFaults(f),
     close: () => close(server),
   };
+}
+
+/** A tenant of the cloud the sandbox plays, under that cloud's domain (sandbox1.onmicrosoft.us). */
+function inCloud<T extends SeedTenant>(seed: T, cloud: FakeCloud): T {
+  const domain = seed.initialDomain?.replace(/\.onmicrosoft\.com$/, `.${CLOUD_IDENTITIES[cloud].domainSuffix}`);
+  return { ...seed, cloud, ...(domain !== undefined ? { initialDomain: domain } : {}) };
 }
 
 /** `tenants: 2` → sandbox1/sandbox2 with ids stable across runs, so logs and caches stay comparable. */

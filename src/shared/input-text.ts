@@ -31,3 +31,18 @@ export function unsafeCharacter(text: string): string | undefined {
 export function printable(text: string): string {
   return text.replace(new RegExp(UNSAFE.source, "gu"), (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
 }
+
+/**
+ * A copy of a result in which every string is printable(): what the text renderers show. A plan, a
+ * drift finding or an error quotes names the tenant hands over (the organisation, an app's or a
+ * certificate's display name, which the app's owners can set), so the renderers escape all of it
+ * at their door rather than field by field. `--json` keeps the raw values (JSON escapes them).
+ */
+export function printableDeep<T>(value: T): T {
+  if (typeof value === "string") return printable(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => printableDeep(v)) as T;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableDeep(v)])) as T;
+  }
+  return value;
+}

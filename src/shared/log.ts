@@ -4,6 +4,7 @@
  * Graph door never hands tokens to the logger in the first place.
  */
 import type { Logger } from "pino";
+import { printable } from "./input-text.js";
 
 export type LogFormat = "json" | "pretty";
 
@@ -65,8 +66,8 @@ export function prettyLine(line: string, color: boolean): string {
   const n = typeof level === "number" ? level : 30;
   const label = (LEVEL_LABEL[n] ?? String(level)).padEnd(5);
   const extras = Object.entries(rest)
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? printable(v) : JSON.stringify(v)}`)
     .join(" ");
   const head = color ? `${LEVEL_COLOR[n] ?? ""}${label}\u001b[0m` : label;
-  return `${head} ${String(msg ?? "")}${extras ? ` ${extras}` : ""}\n`;
+  return `${head} ${printable(String(msg ?? ""))}${extras ? ` ${extras}` : ""}\n`;
 }

@@ -4,6 +4,7 @@
  * instantly while keeping their order.
  */
 import { setupServer } from "msw/node";
+import { cloudOf, type CloudName } from "../../src/core/clouds.js";
 import type { Session } from "../../src/core/session.js";
 import { DELEGATED_SCOPES, ROLE_TEMPLATE } from "../../src/core/well-known.js";
 import { FakeGraph } from "../../src/fake/fake-graph.js";
@@ -47,22 +48,26 @@ export interface HarnessOptions {
   tenants?: SeedTenant[];
   faults?: FaultOptions;
   claims?: Partial<TokenClaims>;
+  /** The Microsoft cloud the session is in (its Graph root is where the fake answers); default global. */
+  cloud?: CloudName;
 }
 
 export function createHarness(server: ReturnType<typeof setupServer>, options: HarnessOptions = {}) {
   const clock = virtualClock();
   const fake = new FakeGraph({ clock, tenants: options.tenants ?? [{ displayName: "Contoso", initialDomain: "contoso.onmicrosoft.com" }], ...(options.faults ? { faults: options.faults } : {}) });
-  server.use(...graphHandlers(fake, GRAPH_ROOT));
+  const graphRoot = options.cloud ? cloudOf(options.cloud).graph : GRAPH_ROOT;
+  server.use(...graphHandlers(fake, graphRoot));
   const tenantId = fake.tenantIds()[0] ?? "";
   const token = adminToken(tenantId, options.claims);
   const session = (overrides: Partial<TokenClaims> = {}): Session => {
     const t = Object.keys(overrides).length > 0 ? adminToken(tenantId, { ...options.claims, ...overrides }) : token;
     return {
-      graph: createGraph({ graphUrl: GRAPH_ROOT, getToken: async () => t, clock, random: () => 0.5 }),
+      graph: createGraph({ graphUrl: graphRoot, getToken: async () => t, clock, random: () => 0.5 }),
       tenantId,
       claims: { tid: tenantId, scp: DELEGATED_SCOPES.join(" "), wids: ADMIN_WIDS, oid: DEFAULT_ADMIN_ID, ...options.claims, ...overrides },
       clock,
       simulated: false,
+      ...(options.cloud ? { cloud: options.cloud } : {}),
     };
   };
   return { clock, fake, tenantId, tenant: fake.tenant(tenantId), session, token };

@@ -7,7 +7,7 @@
  */
 import { ExitCode, InputError } from "../../shared/errors.js";
 import type { CliContext } from "../context.js";
-import { certificateOptions, pfxOption, tenantCommandOptions, waitSecondsOption, type ArgsOf, type CommandOf } from "../options.js";
+import { certificateOptions, pfxOption, pruneOptions, tenantCommandOptions, waitSecondsOption, type ArgsOf, type CommandOf } from "../options.js";
 import { renderApply } from "../render/apply.js";
 import { applyDocument, jsonDocument } from "../render/json.js";
 import { renderPlan } from "../render/plan.js";
@@ -23,6 +23,7 @@ export const applyOptions = {
       "Attach this public certificate (.cer/.crt/.pem), e.g. the one the platform generated; no private key is written. --no-certificate: everything but the certificate (attach it later with --certificate). With neither: on a terminal, asked for once everything else is in place (Enter generates one); with --yes or without a terminal, generated as before",
   },
   ...pfxOption,
+  ...pruneOptions,
   yes: { alias: "y", type: "boolean", default: false, describe: "Apply without asking for confirmation (and, with no certificate option, generate the certificate as a script would)" },
   verify: { type: "boolean", default: false, describe: "Afterwards, sign in as the app with its certificate and check its permissions (see verify)" },
   "wait-seconds": waitSecondsOption("With --verify: how long to retry checks that wait for propagation"),

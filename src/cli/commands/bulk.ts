@@ -11,7 +11,7 @@ import type { BulkEvent } from "../../bulk/types.js";
 import { ExitCode, InputError } from "../../shared/errors.js";
 import type { CliContext } from "../context.js";
 import { appOptions, certificateOptions, connectionOptions, outputOptions, sandboxOptions, type ArgsOf } from "../options.js";
-import { jsonDocument } from "../render/json.js";
+import { jsonDocument, SCHEMAS } from "../render/json.js";
 import { styleFor } from "../render/style.js";
 
 export const BULK_ACTIONS = ["plan", "apply", "status"] as const;
@@ -19,6 +19,7 @@ export const BULK_ACTIONS = ["plan", "apply", "status"] as const;
 export const bulkOptions = {
   auth: connectionOptions.auth,
   "client-id": connectionOptions["client-id"],
+  cloud: connectionOptions.cloud,
   "graph-url": connectionOptions["graph-url"],
   "allow-graph-host": connectionOptions["allow-graph-host"],
   "token-cache": connectionOptions["token-cache"],
@@ -133,6 +134,7 @@ async function runBulk(args: BulkArgs, ctx: CliContext): Promise<number> {
       partnerTenant: args.partnerTenant ?? endpoint.partnerTenant,
       signInPerTenant: args.signInPerTenant,
       clientId: args.clientId,
+      cloud: endpoint.cloud,
       graphUrl: endpoint.graphUrl,
       authorityHost: endpoint.authorityHost,
       ca: endpoint.ca,
@@ -207,7 +209,7 @@ async function execute(
 
 /** An event as one JSON line: errors as their message (an Error object serialises as {}). */
 function eventJson(event: BulkEvent): Record<string, unknown> {
-  const base = { schema: "entra-onboard/bulk-event/v1" };
+  const base = { schema: SCHEMAS.bulkEvent };
   if (event.type === "tenant-progress" && event.event.type === "action-failed") {
     const { error, ...rest } = event.event;
     return { ...base, ...event, event: { ...rest, error: error instanceof Error ? error.message : String(error) } };

@@ -7,11 +7,12 @@ import type { CliContext } from "../context.js";
 import { jsonDocument, planDocument } from "../render/json.js";
 import { renderPlan } from "../render/plan.js";
 import { styleFor } from "../render/style.js";
-import { certificateOptions, tenantCommandOptions, type ArgsOf, type CommandOf } from "../options.js";
+import { certificateOptions, pruneOptions, tenantCommandOptions, type ArgsOf, type CommandOf } from "../options.js";
 
 export const planOptions = {
   ...tenantCommandOptions,
   ...certificateOptions,
+  prune: { ...pruneOptions.prune, describe: "Show what apply --prune would remove from the tool's own app (permissions and roles the profile does not ask for)" },
   "detailed-exitcode": { type: "boolean", default: false, describe: "Exit 3 when there are changes to apply" },
   destroy: { type: "boolean", default: false, describe: "Show what `remove` would delete instead (as terraform plan -destroy)" },
 } as const;

@@ -1,7 +1,7 @@
 /** `entra-onboard sandbox`: serve simulated tenants on loopback until interrupted. */
 import { ExitCode, InputError } from "../../shared/errors.js";
 import type { CliContext } from "../context.js";
-import { outputOptions, type ArgsOf, type CommandOf } from "../options.js";
+import { connectionOptions, outputOptions, type ArgsOf, type CommandOf } from "../options.js";
 
 export const sandboxCommandOptions = {
   port: { type: "number", default: 0, describe: "Port on 127.0.0.1 (0 = a free port)" },
@@ -15,6 +15,7 @@ export const sandboxCommandOptions = {
   partner: { type: "boolean", default: false, describe: "Play an MSP: add a partner tenant whose admin holds a GDAP relationship with every tenant (for `bulk`: one sign-in reaches them all)" },
   "without-relationship": { type: "string", describe: "With --partner: tenants (positions, e.g. 4,5) with no relationship: Entra refuses the partner there (AADSTS50020)" },
   "weak-relationship": { type: "string", describe: "With --partner: tenants whose relationship grants only Cloud Application Administrator (preflight refuses)" },
+  cloud: { ...connectionOptions.cloud, describe: "Play this Microsoft cloud: its Graph and Exchange Online resource identifiers (https://graph.microsoft.us, …), discovery names and first-party permissions (default global); run the tool with the same --cloud" },
   "write-tenants-file": { type: "string", describe: "Write a tenants file (CSV) listing the tenants, ready for `entra-onboard bulk` (implies --partner)" },
   verbose: outputOptions.verbose,
 } as const;
@@ -51,6 +52,7 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
     tenants: args.tenants,
     faults: { latencyMs: args.latency, lagMs: args.lag, throttleRate: args.throttle, failRate: args.failRate },
     adminLacksPrivilegedRoleAdmin: args.adminWithoutPra,
+    ...(args.cloud !== undefined ? { cloud: args.cloud } : {}),
     ...(args.verbose ? { log: (line: string) => ctx.stderr(`${line}\n`) } : {}),
     ...msp.partnerOptions(args),
   });
@@ -69,12 +71,14 @@ async function runSandbox(args: SandboxCommandArgs, ctx: CliContext): Promise<nu
   // the process without stopping the sandbox or removing the CA directory.
   const interrupted = ctx.waitForInterrupt();
   const tenants = sandbox.tenants.map((t) => `  ${t.id}  ${t.initialDomain}  (${t.displayName})`).join("\n");
+  const cloud = sandbox.cloud === "global" ? "" : ` --cloud ${sandbox.cloud}`;
   ctx.stdout(
     `Sandbox running: a SIMULATED Entra tenant for trying entra-onboard; nothing here is real.\n` +
       `  Graph URL:      ${sandbox.graphUrl}/v1.0\n  Authority URL:  ${sandbox.authorityHost}\n  CA file:        ${caFile}\n` +
       `Tenants:\n${tenants}\n${partnerText}` +
       `Device-code sign-in is approved automatically as a simulated admin${args.adminWithoutPra ? " WITHOUT Privileged Role Administrator" : ""}.\n` +
-      `Use it:  entra-onboard apply --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes\n` +
+      (cloud ? `Cloud:   ${sandbox.cloud} (its resource identifiers and discovery names; pass --cloud ${sandbox.cloud} to every command)\n` : "") +
+      `Use it:  entra-onboard apply${cloud} --sandbox-url ${sandbox.url} --sandbox-ca ${caFile} --yes\n` +
       `Press Ctrl-C to stop.\n`,
   );
   await interrupted;

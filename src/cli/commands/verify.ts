@@ -10,6 +10,7 @@ import { renderVerify } from "../render/verify.js";
 
 export const verifyOptions = {
   tenant: connectionOptions.tenant,
+  cloud: connectionOptions.cloud,
   "graph-url": connectionOptions["graph-url"],
   "allow-graph-host": connectionOptions["allow-graph-host"],
   profile: appOptions.profile,

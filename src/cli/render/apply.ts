@@ -3,11 +3,14 @@
  * the platform's "Link a new Microsoft Account" form asks for. The summary never says the tenant
  * "matches" while anything is reported above it. Data in, string out; no I/O.
  */
+import { cloudOf, DEFAULT_CLOUD } from "../../core/clouds.js";
 import type { ApplyResult } from "../../core/pipeline.js";
 import { differenceNotes } from "./plan.js";
 import type { Style } from "./style.js";
+import { printableDeep } from "../../shared/input-text.js";
 
-export function renderApply(result: ApplyResult, s: Style): string {
+export function renderApply(raw: ApplyResult, s: Style): string {
+  const result = printableDeep(raw);
   const c = result.connection;
   const { findings, warnings } = result.finalPlan;
   const out: string[] = [];
@@ -26,6 +29,9 @@ export function renderApply(result: ApplyResult, s: Style): string {
     ["Organisation name", c.organization],
   ];
   rows.push(...certificateRows(result));
+  // Outside the worldwide cloud the platform must connect there too (Connect-ExchangeOnline -ExchangeEnvironmentName).
+  const cloud = cloudOf(result.cloud);
+  if (cloud.name !== DEFAULT_CLOUD) rows.push(["Microsoft cloud", `${cloud.label}: Exchange environment ${cloud.exchangeEnvironmentName}, Graph ${cloud.graph}`]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   for (const [k, v] of rows) out.push(`  ${`${k}:`.padEnd(width)}${v}`);
   out.push("", `Saved to ${c.connectionFile}`);

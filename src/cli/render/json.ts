@@ -4,6 +4,7 @@
  * removed or changed field means a new version. Ids are here (permission and role GUIDs next to
  * their names); text output shows names only.
  */
+import { BULK_SCHEMA } from "../../bulk/report.js";
 import type { ApplyResult, PlanResult, RemoveResult, RotateResult } from "../../core/pipeline.js";
 import type { ActionResult, Plan } from "../../core/types.js";
 import type { VerifyReport } from "../../core/verify.js";
@@ -16,6 +17,10 @@ export const SCHEMAS = {
   verify: "entra-onboard/verify/v1",
   rotate: "entra-onboard/rotate/v1",
   logout: "entra-onboard/logout/v1",
+  /** bulk --json and bulk-report.json share one shape (src/bulk/report.ts). */
+  bulk: BULK_SCHEMA,
+  /** One line of bulk --ndjson. */
+  bulkEvent: "entra-onboard/bulk-event/v1",
 } as const;
 
 /** The document text: one line, newline-terminated. */

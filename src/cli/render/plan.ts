@@ -5,7 +5,9 @@
  */
 import type { PlanResult } from "../../core/pipeline.js";
 import type { Action, PermissionRef, Plan } from "../../core/types.js";
+import { isPrivilegedPermission } from "../../core/privilege.js";
 import { count, type Style } from "./style.js";
+import { printableDeep } from "../../shared/input-text.js";
 
 const AFTER_APPLY = "(known after apply)";
 
@@ -43,7 +45,11 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
     case "adopt-application":
       return [s.change(`  ~ adopt application ${action.appId}`), ...details([["add tag", action.tags.at(-1) ?? ""]])];
     case "update-application":
-      return [s.change(`  ~ update application ${plan.app.displayName}`), ...action.reasons.map((r) => `      ${r}`)];
+      return [
+        s.change(`  ~ update application ${plan.app.displayName}`),
+        ...action.reasons.map((r) => `      ${r}`),
+        ...(action.removedPermissions ?? []).map((p) => s.destroy(`  - remove listed API permission ${permissionName(p)} (not in the profile; --prune)`)),
+      ];
     case "add-certificate": {
       const context: [string, string][] = [
         ...(action.renews ? ([["renews", `${action.renews.thumbprint}, which ${action.renews.expiry} (it stays until retired)`]] as [string, string][]) : []),
@@ -76,10 +82,11 @@ function actionLines(action: Action, plan: Plan, s: Style): string[] {
         foreign.has(t) ? s.destroy(`  - ${verb} certificate ${t} `) + s.warn("[NOT added by entra-onboard: named with --retire]") : s.destroy(`  - ${verb} certificate ${t} (added by entra-onboard)`),
       );
     }
+    // In a destroy plan: what entra-onboard added to an adopted app; in an apply plan: --prune.
     case "revoke-app-role":
-      return [s.destroy(`  - revoke admin consent: ${permissionName(action)} (granted by entra-onboard)`)];
+      return [s.destroy(plan.mode === "destroy" ? `  - revoke admin consent: ${permissionName(action)} (granted by entra-onboard)` : `  - remove admin consent: ${permissionName(action)} (not in the profile; --prune)`) + privilegedMark({ privileged: plan.mode === "apply" && isPrivilegedPermission(action) }, s)];
     case "remove-directory-role":
-      return [s.destroy(`  - remove directory role ${action.roleName} (assigned by entra-onboard)`)];
+      return [s.destroy(plan.mode === "destroy" ? `  - remove directory role ${action.roleName} (assigned by entra-onboard)` : `  - remove directory role ${action.roleName} (not in the profile; --prune)`)];
     case "untag-application":
       return [
         s.change(`  ~ release application ${action.appId} (adopted: the app itself stays)`),
@@ -128,7 +135,8 @@ export function preflightLines(problems: readonly string[], s: Style, mode: Plan
   ];
 }
 
-export function renderPlan(result: PlanResult, s: Style, view: PlanView): string {
+export function renderPlan(raw: PlanResult, s: Style, view: PlanView): string {
+  const result = printableDeep(raw);
   const { plan } = result;
   const out: string[] = [];
   if (result.simulated) out.push(s.warn("Simulated tenant (local sandbox): nothing here touches a real Entra tenant."));

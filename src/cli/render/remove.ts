@@ -1,7 +1,9 @@
 /** The end of remove for people: what was deleted, or why nothing was. Data in, string out. */
 import type { RemoveResult } from "../../core/pipeline.js";
+import { printableDeep } from "../../shared/input-text.js";
 
-export function renderRemoved(result: RemoveResult): string {
+export function renderRemoved(raw: RemoveResult): string {
+  const result = printableDeep(raw);
   const simulated = result.simulated ? "Simulated tenant (local sandbox): " : "";
   if (result.released) {
     const done = result.results.filter((r) => r.outcome === "deleted" || r.outcome === "updated").length;

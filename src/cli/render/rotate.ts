@@ -4,8 +4,11 @@ import type { VerifyReport } from "../../core/verify.js";
 import { certificateRows } from "./apply.js";
 import type { Style } from "./style.js";
 import { renderVerify } from "./verify.js";
+import { printableDeep } from "../../shared/input-text.js";
 
-export function renderRotated(result: RotateResult, s: Style, report: VerifyReport | undefined): string {
+export function renderRotated(rawResult: RotateResult, s: Style, rawReport: VerifyReport | undefined): string {
+  const result = printableDeep(rawResult);
+  const report = printableDeep(rawReport);
   const out: string[] = [];
   if (result.simulated) out.push(s.warn("Simulated tenant (local sandbox): these certificates exist only in the sandbox, not in Entra."));
   for (const w of result.warnings) out.push(s.warn(`Warning: ${w}`));
