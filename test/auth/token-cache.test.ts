@@ -6,7 +6,8 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CLIENT_ID, DELEGATED_SCOPES, GRAPH_RESOURCE } from "../../src/core/well-known.js";
+import { delegatedScopes } from "../../src/auth/sign-in.js";
+import { DEFAULT_CLIENT_ID } from "../../src/core/well-known.js";
 import { memoryKeyStore, signInWorld, type SignInWorld } from "./helpers.js";
 
 let world: SignInWorld;
@@ -148,7 +149,7 @@ describe("the kept access token (fast path, no @azure/identity)", () => {
       method: "device-code",
       tenantId: "organizations",
       clientId: DEFAULT_CLIENT_ID,
-      scopes: DELEGATED_SCOPES.map((scope) => `${GRAPH_RESOURCE}/${scope}`),
+      scopes: delegatedScopes("global"),
       credentialOptions: { tenantId: "organizations", clientId: DEFAULT_CLIENT_ID, authorityHost: world.sandbox.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: world.sandbox.caPem } },
       authorityHost: world.sandbox.authorityHost,
       env: {},
