@@ -28,6 +28,7 @@ export function httpsFetch(options: HttpsFetchOptions): FetchLike {
   // a request about to reuse it.
   const agent = new https.Agent({ ca: options.ca, rejectUnauthorized: true, keepAlive: true, timeout: IDLE_SOCKET_MS });
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  let warmed = false;
 
   return (url, init) =>
     new Promise<Response>((resolve, reject) => {
@@ -70,8 +71,9 @@ export function httpsFetch(options: HttpsFetchOptions): FetchLike {
       });
       // Node loads its fetch classes (undici, ~30 ms of compiling) the first time Headers or
       // Response is touched, and this fetch needs them only for the answer: touch them once the
-      // request is on the wire, while the server works, rather than after the answer arrived.
-      request.once("finish", () => setImmediate(loadFetchClasses));
+      // first request is on the wire, while the server works, rather than after the answer arrived.
+      if (!warmed) request.once("finish", () => setImmediate(loadFetchClasses));
+      warmed = true;
       request.end(body);
     });
 }
