@@ -4,17 +4,24 @@
  * the profile and certificate files are not read again.
  */
 import type { Logger } from "pino";
-import { checkLocalInputs, type OnboardOptions } from "../core/desired.js";
+import { readLocalInputs, type OnboardOptions } from "../core/desired.js";
 import type { DesiredState } from "../core/types.js";
 import type { CliContext } from "./context.js";
+import { recordedCloud, type RecordedCloud } from "./endpoint.js";
 import type { appOptions, ArgsOf, certificateOptions, connectionOptions, pruneOptions } from "./options.js";
 import { logEvent } from "./render/progress.js";
 
 export type AppArgs = ArgsOf<typeof appOptions> & Partial<ArgsOf<typeof certificateOptions>> & Partial<ArgsOf<typeof pruneOptions>> & Pick<ArgsOf<typeof connectionOptions>, "tenant">;
 
-/** Checks every local input and reads the profile and certificate files: the desired state. */
-export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
-  return checkLocalInputs(
+/** What a command knows before sign-in: the desired state, and the cloud --out's connection.json records. */
+export interface LocalArgs {
+  desired: DesiredState;
+  recorded: RecordedCloud | undefined;
+}
+
+/** Checks every local input and reads the profile and certificate files (the desired state) and --out's record. */
+export async function localInputsFromArgs(args: AppArgs): Promise<LocalArgs> {
+  const { desired, record } = await readLocalInputs(
     {
       name: args.name,
       profile: args.profile,
@@ -34,6 +41,7 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
     },
     new Date(),
   );
+  return { desired, recorded: recordedCloud(args.out, record) };
 }
 
 /**
