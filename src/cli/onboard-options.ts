@@ -5,7 +5,9 @@
  */
 import type { Logger } from "pino";
 import { readLocalInputs, type OnboardOptions } from "../core/desired.js";
+import { defaultOutDir } from "../core/local-state.js";
 import type { DesiredState } from "../core/types.js";
+import { isGuid } from "../shared/text.js";
 import type { CliContext } from "./context.js";
 import { recordedCloud, type RecordedCloud } from "./endpoint.js";
 import type { appOptions, ArgsOf, certificateOptions, connectionOptions, pruneOptions } from "./options.js";
@@ -19,8 +21,14 @@ export interface LocalArgs {
   recorded: RecordedCloud | undefined;
 }
 
-/** Checks every local input and reads the profile and certificate files (the desired state) and --out's record. */
+/**
+ * Checks every local input and reads the profile and certificate files (the desired state) and
+ * --out's record. Without --out, a --tenant given by id names the run's directory already
+ * (./entra-onboard-out/<tenant id>), so it is checked and its record read here too; a domain is
+ * resolved to the id only by sign-in.
+ */
 export async function localInputsFromArgs(args: AppArgs): Promise<LocalArgs> {
+  const outDir = args.out ?? (args.tenant !== undefined && isGuid(args.tenant) ? defaultOutDir(args.tenant.toLowerCase()) : undefined);
   const { desired, record } = await readLocalInputs(
     {
       name: args.name,
@@ -37,11 +45,11 @@ export async function localInputsFromArgs(args: AppArgs): Promise<LocalArgs> {
       appId: args.appId,
       rename: args.rename,
       prune: args.prune,
-      outDir: args.out,
+      outDir,
     },
     new Date(),
   );
-  return { desired, recorded: recordedCloud(args.out, record) };
+  return { desired, recorded: recordedCloud(outDir, record) };
 }
 
 /**

@@ -72,6 +72,21 @@ describe("the cloud recorded in connection.json (a sandbox playing GCC High)", (
       // Not one request (sign-in or Graph) reached the sandbox, and the record is unchanged.
       expect(requests.slice(before)).toEqual([]);
       expect(await connectionJson(out)).toMatchObject({ cloud: "usgov" });
+
+      // Without --out, a --tenant given by id names the directory (./entra-onboard-out/<id>): its
+      // record counts too (another app, so the two directories' certificates do not meet).
+      const tenantId = sandbox.tenants[0]!.id;
+      const byTenant = ["--tenant", tenantId.toUpperCase(), "--name", "Xops-Default", "--profile", profile, ...target];
+      const defaultOut = await cli.run(["apply", "--cloud", "usgov", "--yes", ...byTenant]);
+      expect(defaultOut.code, defaultOut.stderr).toBe(0);
+      expect(await connectionJson(join(cli.cwd, "entra-onboard-out", tenantId))).toMatchObject({ cloud: "usgov" });
+      const defaultStatus = await cli.run(["status", ...byTenant]);
+      expect(defaultStatus.code, defaultStatus.stdout).toBe(0);
+      const beforeDefault = requests.length;
+      const wrongDefault = await cli.run(["plan", "--cloud", "china", ...byTenant]);
+      expect(wrongDefault.code).toBe(2);
+      expect(errorLines(wrongDefault.stderr)).toEqual([expect.stringMatching(/entra-onboard-out\/[0-9a-f-]{36} holds a connection in the usgov cloud.*but --cloud is china/)]);
+      expect(requests.slice(beforeDefault)).toEqual([]);
     } finally {
       await sandbox.close();
     }
@@ -170,7 +185,7 @@ describe("bulk: per-tenant records and --prune (a partner with two customers)", 
 
 describe("secrets", () => {
   it("no run in this file printed a token or key material", () => {
-    expect(cli.results.length).toBeGreaterThanOrEqual(14);
+    expect(cli.results.length).toBeGreaterThanOrEqual(17);
     expect(leakedSecrets(cli.allOutput())).toEqual([]);
   });
 });
