@@ -6,9 +6,10 @@
  * in through the real @azure/identity device-code flow, trusting exactly the sandbox's certificate,
  * and names the cloud's resources in its scopes.
  */
+import { join } from "node:path";
 import type { Logger } from "pino";
 import { cloudOf, cloudOfGraphHost, DEFAULT_CLOUD, isCloudName, type CloudName } from "../core/clouds.js";
-import { cloudMismatch, type ConnectionRecord } from "../core/record.js";
+import { cloudMismatch, CONNECTION_FILE, type ConnectionRecord } from "../core/record.js";
 import { checkGraphDestination, checkSandboxUrl } from "../graph/destination.js";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
@@ -53,6 +54,7 @@ export function recordedCloud(outDir: string | undefined, record: Pick<Connectio
 
 export async function openEndpoint(args: EndpointArgs, ctx: CliContext, logger: Logger, recorded?: RecordedCloud): Promise<EndpointProvider> {
   const choice = chooseCloud(args, ctx, recorded);
+  if (recorded && choice.fromRecord && choice.cloud !== DEFAULT_CLOUD) logger.info(`the ${choice.cloud} cloud, as ${join(recorded.outDir, CONNECTION_FILE)} records (no --cloud given)`);
   return (await sandboxProvider(args, choice.cloud, logger)) ?? { endpoint: endpointFromArgs(args, choice, ctx, logger), close: async () => undefined };
 }
 
@@ -60,6 +62,7 @@ export async function openEndpoint(args: EndpointArgs, ctx: CliContext, logger: 
 interface CloudChoice {
   cloud: CloudName;
   origin: string;
+  fromRecord?: boolean;
 }
 
 /** --cloud, else ENTRA_ONBOARD_CLOUD, else global. */
@@ -75,7 +78,7 @@ export function cloudFromArgs(args: Pick<EndpointArgs, "cloud">, ctx: Pick<CliCo
 function chooseCloud(args: Pick<EndpointArgs, "cloud">, ctx: Pick<CliContext, "env">, recorded: RecordedCloud | undefined): CloudChoice {
   const given = givenCloud(args, ctx);
   if (given === undefined) {
-    return recorded?.cloud !== undefined ? { cloud: recorded.cloud, origin: `recorded in ${recorded.outDir}` } : { cloud: DEFAULT_CLOUD, origin: "the default" };
+    return recorded?.cloud !== undefined ? { cloud: recorded.cloud, origin: `recorded in ${recorded.outDir}`, fromRecord: true } : { cloud: DEFAULT_CLOUD, origin: "the default" };
   }
   if (recorded?.cloud !== undefined && recorded.cloud !== given.cloud) {
     throw new InputError(cloudMismatch(recorded.outDir, recorded.cloud, `${given.origin} is ${given.cloud}`, `${given.origin === "--cloud" ? "drop --cloud" : "unset ENTRA_ONBOARD_CLOUD"} and the recorded cloud is used`));

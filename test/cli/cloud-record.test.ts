@@ -50,6 +50,7 @@ describe("the cloud recorded in connection.json (a sandbox playing GCC High)", (
       // sandbox refuses the worldwide Graph's), so these succeed only because the cloud was read.
       const status = await cli.run(["status", "--profile", profile, "--out", out, ...target]);
       expect(status.code, status.stderr).toBe(0);
+      expect(status.stderr).toContain(`the usgov cloud, as ${join(out, "connection.json")} records (no --cloud given)`);
       const verified = await cli.run(["verify", "--profile", profile, "--out", out, ...target]);
       expect(verified.code, verified.stderr).toBe(0);
       expect(verified.stdout).toContain("All checks passed");
