@@ -6,6 +6,7 @@
 import type { AppSignIn } from "../core/verify.js";
 import { createGraph } from "../graph/graph-client.js";
 import type { Clock } from "../shared/clock.js";
+import { UnexpectedResponseError } from "../shared/errors.js";
 
 export interface AppCredentialOptions {
   tenantId: string;
@@ -35,7 +36,7 @@ export async function appSignInFactory(options: AppCredentialOptions): Promise<(
     );
     const getToken = async (resource: string) => {
       const token = await credential.getToken(`${resource}/.default`);
-      if (!token) throw new Error("no token");
+      if (!token) throw new UnexpectedResponseError(`signing in as the app returned no token for ${resource}`);
       return token.token;
     };
     const graph = createGraph({

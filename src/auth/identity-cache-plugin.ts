@@ -6,6 +6,7 @@
  */
 import { useIdentityPlugin, type TokenCachePersistenceOptions } from "@azure/identity";
 import type { MsalCachePlugin } from "./token-cache.js";
+import { InternalError } from "../shared/errors.js";
 
 /** The options as we pass them: @azure/identity forwards them to the factory unchanged (spread). */
 interface CarriedPersistence extends TokenCachePersistenceOptions {
@@ -26,7 +27,7 @@ interface PluginContext {
 useIdentityPlugin((context) => {
   (context as PluginContext).cachePluginControl.setPersistence(async (options) => {
     const plugin = (options as CarriedPersistence | undefined)?.cachePlugin;
-    if (!plugin) throw new Error("entra-onboard's token cache factory was called without a cache plugin in tokenCachePersistenceOptions.");
+    if (!plugin) throw new InternalError("the token cache factory was called without a cache plugin in tokenCachePersistenceOptions");
     return plugin;
   });
 });

@@ -4,6 +4,7 @@
  * the keyring holding the key and is bound to the ciphertext as additional authenticated data.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { AppError } from "../shared/errors.js";
 
 const FORMAT = "entra-onboard/token-cache";
 const VERSION = 1;
@@ -40,7 +41,7 @@ export function sealedWith(text: string): string | undefined {
 /** The plaintext; throws when the key is wrong or the file was changed. */
 export function unseal(text: string, key: Buffer): string {
   const sealed = JSON.parse(text) as SealedCache;
-  if (sealed.version !== VERSION || sealed.cipher !== CIPHER) throw new Error(`unsupported token cache format ${String(sealed.version)}/${String(sealed.cipher)}`);
+  if (sealed.version !== VERSION || sealed.cipher !== CIPHER) throw new AppError(`unsupported token cache format ${String(sealed.version)}/${String(sealed.cipher)}`);
   const decipher = createDecipheriv(CIPHER, key, Buffer.from(sealed.iv, "base64"));
   decipher.setAAD(Buffer.from(aad(sealed.keyring)));
   decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));

@@ -2,7 +2,7 @@
  * The end of apply: the questions that stop it before any write, and the connection details it
  * reports and keeps in connection.json, checked against --out as it is now.
  */
-import { ConvergenceError, InputError } from "../shared/errors.js";
+import { ConvergenceError, InputError, InternalError } from "../shared/errors.js";
 import { DEFAULT_CLOUD } from "./clouds.js";
 import type { Prepared } from "./desired.js";
 import type { CertificateDetails, ConnectionFile } from "./record.js";
@@ -23,7 +23,7 @@ export function refuseUnansweredQuestions(plan: Plan): void {
  * forget it.
  */
 export async function connectionDetails(finalPlan: Plan, prepared: Prepared, session: Session, uploadedFromOut = false): Promise<Omit<ConnectionFile, "managed">> {
-  if (finalPlan.app.state === "absent") throw new Error("internal: no application after apply");
+  if (finalPlan.app.state === "absent") throw new InternalError("no application after apply");
   const form = formValues(finalPlan, prepared.desired, session);
   return {
     formatVersion: 2,
@@ -49,7 +49,7 @@ export interface FormValues {
 }
 
 export function formValues(plan: Plan, desired: Pick<DesiredState, "displayName">, session: Pick<Session, "tenantId">): FormValues {
-  if (plan.app.state === "absent") throw new Error("internal: no application yet");
+  if (plan.app.state === "absent") throw new InternalError("no application yet");
   return {
     friendlyName: plan.tenant.displayName ? `${plan.tenant.displayName} - ${desired.displayName}` : desired.displayName,
     tenantId: plan.tenant.id || session.tenantId,

@@ -1,7 +1,7 @@
 /**
  * The convergence check that ends apply: execute, then re-observe until the plan is empty.
  */
-import { ConvergenceError, TimeoutError } from "../shared/errors.js";
+import { ConvergenceError, InternalError, TimeoutError } from "../shared/errors.js";
 import type { PipelineEvent, Prepared } from "./desired.js";
 import { executePlan } from "./execute.js";
 import { observeAndPlan, type Planner } from "./observe-and-plan.js";
@@ -83,7 +83,7 @@ export async function converge(session: Session, prepared: Prepared, firstPlan: 
       throw new ConvergenceError(`apply made its changes but the tenant does not show them all yet: ${error.message}`, { cause: error });
     });
     if (done) return { results, plan: done };
-    if (!latest) throw new Error("internal: no observation");
+    if (!latest) throw new InternalError("converge ended without an observation");
     options.onEvent?.({ type: "phase", message: `still missing after ${Math.round((session.clock.now() - start) / 1000)} s: ${latest.plan.actions.map((a) => a.kind).join(", ")}; applying again` });
     ({ plan, observed } = latest);
   }

@@ -4,7 +4,7 @@
  */
 import { toKeyCredential } from "../cert/key-credential.js";
 import type { Graph } from "../graph/types.js";
-import { GraphRequestError } from "../shared/errors.js";
+import { AppError, GraphRequestError, InternalError, UnexpectedResponseError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import { forgetRefusedCertificate, lifetimeRefusal } from "./certificate-refusal.js";
 import { obtainCertificate, type ObtainDeps, type ObtainedCertificate } from "./obtain-certificate.js";
@@ -44,12 +44,12 @@ export function obtainDeps(deps: StepDeps): ObtainDeps {
 }
 
 function requireApp(deps: StepDeps): { id: string; appId: string; keyCredentials: Record<string, unknown>[] } {
-  if (!deps.context.app) throw new Error("internal: the application must exist before this step");
+  if (!deps.context.app) throw new InternalError("the application must exist before this step");
   return deps.context.app;
 }
 
 function requireSp(deps: StepDeps): string {
-  if (!deps.context.servicePrincipalId) throw new Error("internal: the service principal must exist before this step");
+  if (!deps.context.servicePrincipalId) throw new InternalError("the service principal must exist before this step");
   return deps.context.servicePrincipalId;
 }
 
@@ -151,7 +151,7 @@ export const steps = {
     const response = await deps.graph.send<Record<string, unknown>>(writes.createServicePrincipal(app.appId, deps.desired.displayName));
     const body = response.alreadyExists ? await findServicePrincipal(deps, app.appId, deps.desired.displayName) : response.body;
     const id = typeof body?.id === "string" ? body.id : undefined;
-    if (!id) throw new Error("Bad API response: service principal without id");
+    if (!id) throw new UnexpectedResponseError("a service principal without id");
     deps.context.servicePrincipalId = id;
     return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: `object id ${id}` };
   },
@@ -159,10 +159,10 @@ export const steps = {
   async grantAppRole(action: Of<"grant-app-role">, deps: StepDeps): Promise<ActionResult> {
     const principalId = requireSp(deps);
     const resource = deps.context.resources[action.resourceAppId];
-    if (!resource) throw new Error(`internal: ${action.resourceName} service principal must exist before granting`);
+    if (!resource) throw new InternalError(`the ${action.resourceName} service principal must exist before granting`);
     // Resolve by value against the resource SP itself (it may have been created in this run).
     const appRoleId = action.appRoleId ?? resource.appRoles.find((r) => r.value === action.value && r.allowedMemberTypes.includes("Application"))?.id;
-    if (!appRoleId) throw new Error(`${action.resourceName} has no application permission ${action.value}`);
+    if (!appRoleId) throw new AppError(`${action.resourceName} in this tenant has no application permission ${action.value}; check the profile's permission names (entra-onboard plan shows what the tenant offers)`);
     if (!action.appRoleId) await deps.record?.noteIntents({ permissions: [{ resourceAppId: action.resourceAppId, appRoleId }] });
     const response = await deps.graph.send(writes.grantAppRole({ principalId, resourceSpId: resource.id, appRoleId, label: `${action.resourceName} / ${action.value}` }));
     return { action, outcome: response.alreadyExists ? "already-existed" : "created", detail: `${action.resourceName} / ${action.value}` };

@@ -4,6 +4,7 @@
  */
 import type * as MicrosoftGraph from "@microsoft/microsoft-graph-types";
 import type { AppRoleAssignment, ObservedApp, ObservedKeyCredential, ObservedState, ResourceServicePrincipal, RoleAssignment, RoleDefinition } from "./types.js";
+import { UnexpectedResponseError } from "../shared/errors.js";
 
 export interface Page {
   value?: unknown[];
@@ -18,13 +19,13 @@ type Wire<T> = { readonly [K in keyof T]?: unknown };
 type Key<T> = keyof T & string;
 
 function obj<T>(value: unknown, what: string): Wire<T> {
-  if (typeof value !== "object" || value === null) throw new Error(`Bad API response: expected ${what} object`);
+  if (typeof value !== "object" || value === null) throw new UnexpectedResponseError(`expected ${what} object`);
   return value as Wire<T>;
 }
 
 function str<T>(o: Wire<T>, key: Key<T>, what: string): string {
   const v = o[key];
-  if (typeof v !== "string") throw new Error(`Bad API response: ${what} has no ${key}`);
+  if (typeof v !== "string") throw new UnexpectedResponseError(`${what} has no ${key}`);
   return v;
 }
 

@@ -4,7 +4,7 @@
  * first-party permissions and roles; names are resolved against the tenant at plan time.
  */
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
-import { InputError } from "../shared/errors.js";
+import { InputError, InternalError } from "../shared/errors.js";
 import { unsafeCharacter } from "../shared/input-text.js";
 import { didYouMean } from "../shared/text.js";
 import { CLOUDS } from "./clouds.js";
@@ -90,7 +90,7 @@ export function builtInProfile(name: string): Profile {
     );
   }
   const profile = build(name, entry.permissions, entry.roles);
-  if (Array.isArray(profile)) throw new Error(`built-in profile ${name} is invalid: ${profile.join("; ")}`);
+  if (Array.isArray(profile)) throw new InternalError(`built-in profile ${name} is invalid: ${profile.join("; ")}`);
   return profile;
 }
 

@@ -3,7 +3,7 @@
  * principal's appRoles (application roles only: delegated scopes share names but not ids), role ids
  * from the role definitions. Unknown names are input errors with the closest valid names.
  */
-import { InputError } from "../shared/errors.js";
+import { InputError, InternalError } from "../shared/errors.js";
 import { didYouMean } from "../shared/text.js";
 import type { PermissionSpec } from "./profiles.js";
 import { cloudOf, missingIn, type Cloud, type MissingPermission } from "./clouds.js";
@@ -23,7 +23,7 @@ export interface ResolvedPermission extends PermissionSpec {
  */
 export function resolvePermission(spec: PermissionSpec, observed: ObservedState): ResolvedPermission {
   const resource = observed.resources[spec.resourceAppId];
-  if (resource === undefined) throw new Error(`observe did not read resource ${spec.resourceAppId}`);
+  if (resource === undefined) throw new InternalError(`observe did not read resource ${spec.resourceAppId}`);
   const cloud = cloudOf(observed.cloud);
   const missing = missingIn(cloud, spec);
   if (resource === null) {

@@ -75,3 +75,23 @@ export class TimeoutError extends AppError {}
 
 /** apply ran every action but the re-read tenant still differs from the profile. */
 export class ConvergenceError extends AppError {}
+
+/**
+ * Graph (or the sign-in service) answered, but not in the shape its reference documents: a field
+ * missing or of the wrong type. Exit 1; nothing is guessed from such an answer.
+ */
+export class UnexpectedResponseError extends AppError {
+  constructor(what: string) {
+    super(`Unexpected answer from Microsoft Graph: ${what}. Run again; if it persists, report it with the --verbose output.`);
+  }
+}
+
+/**
+ * A broken invariant of entra-onboard itself (a step run before the one it depends on): a bug, not
+ * the tenant's or the user's doing. The message says so, so it is reported rather than retried.
+ */
+export class InternalError extends AppError {
+  constructor(what: string) {
+    super(`Internal error in entra-onboard (a bug, please report it with the --verbose output): ${what}.`);
+  }
+}

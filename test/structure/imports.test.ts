@@ -47,6 +47,15 @@ describe("src/", () => {
     expect(findCycles(graph).map((cycle) => cycle.map(relativeToRepo).join(" ↔ "))).toEqual([]);
   });
 
+  it("throws only the error vocabulary of src/shared/errors.ts outside the simulation", () => {
+    // A plain Error reaches the user as "run with --verbose for details" with no word on whose
+    // fault it is; the vocabulary says (input, Graph's answer, a bug) and carries the exit code.
+    expect(withoutComments('throw new Error("x");')).toMatch(/\bthrow new Error\(/);
+    const simulation = /\/src\/(fake|sandbox)\//;
+    const offenders = sourceFiles().filter((file) => !simulation.test(file) && /\bthrow new Error\(/.test(withoutComments(readFileSync(file, "utf8"))));
+    expect(offenders.map(relativeToRepo)).toEqual([]);
+  });
+
   it("has no `as never` cast", () => {
     expect(withoutComments("const x = y as never;")).toMatch(/\bas never\b/);
     const offenders = sourceFiles().filter((file) => /\bas never\b/.test(withoutComments(readFileSync(file, "utf8"))));
