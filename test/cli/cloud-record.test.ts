@@ -137,7 +137,8 @@ describe("bulk: per-tenant records and --prune (a partner with two customers)", 
       tenant.addAppRoleAssignment({ principalId: other.id, resourceId: graph.id, appRoleId: directoryRead });
 
       // Without --prune the extra is no change to make; with it, one removal in that tenant only.
-      const plain = await cli.run(["bulk", "plan", file, "--out", out, ...target]);
+      const plain = await cli.run(["bulk", "plan", file, "--detailed-exitcode", "--out", out, ...target]);
+      // Drift apply leaves alone is no change to apply: 0, as a single `plan --detailed-exitcode`.
       expect(plain.code, plain.stderr).toBe(0);
       expect(plain.stdout).toMatch(new RegExp(`${first!.id}\\s+no changes`));
       const planned = await cli.run(["bulk", "plan", file, "--prune", "--detailed-exitcode", "--ndjson", "--out", out, ...target]);

@@ -206,7 +206,10 @@ async function execute(
   const n = result.summary;
   if (n.failed > 0 || result.interrupted) return ExitCode.Failed;
   if (args.action === "status" && n.changed > 0) return ExitCode.PendingChanges;
-  if (args.action === "plan" && args.detailedExitcode && n.changed > 0) return ExitCode.PendingChanges;
+  // As a single `plan --detailed-exitcode`: 3 when some tenant has actions to apply, not for drift
+  // apply leaves alone (that is what `bulk status` reports).
+  const withActions = result.tenants.filter((t) => t.status === "succeeded" && t.actions.length > 0).length;
+  if (args.action === "plan" && args.detailedExitcode && withActions > 0) return ExitCode.PendingChanges;
   return ExitCode.Success;
 }
 
