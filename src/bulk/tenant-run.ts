@@ -124,7 +124,7 @@ export function actionLabel(action: Action): string {
       return `assign ${action.roleName}${privileged(action)}`;
     case "delete-application":
       return `delete application ${action.displayName}`;
-    // remove's undo of an adopted app: bulk never removes, but the labels are total.
+    // remove's undo of an adopted app (bulk never runs remove); revoke and remove are also --prune's.
     case "remove-certificates":
       return `remove certificate${action.thumbprints.length === 1 ? "" : "s"} ${action.thumbprints.join(", ")}`;
     case "revoke-app-role":

@@ -50,7 +50,7 @@ export interface Fleet {
  * (--allow-privileged) is the fleet's: without it, a row whose profile grants more than read access
  * is a bad row, like any other, before anyone signs in.
  */
-export type FleetDefaults = Pick<OnboardOptions, "name" | "profile" | "keySize" | "validityDays" | "adopt" | "addCertificate" | "allowPrivileged" | "rename">;
+export type FleetDefaults = Pick<OnboardOptions, "name" | "profile" | "keySize" | "validityDays" | "adopt" | "addCertificate" | "allowPrivileged" | "rename" | "prune">;
 
 interface RawRow {
   line: number;

@@ -6,8 +6,10 @@
  * in through the real @azure/identity device-code flow, trusting exactly the sandbox's certificate,
  * and names the cloud's resources in its scopes.
  */
+import { join } from "node:path";
 import type { Logger } from "pino";
-import { cloudOf, cloudOfGraphHost, isCloudName, type CloudName } from "../core/clouds.js";
+import { cloudOf, cloudOfGraphHost, DEFAULT_CLOUD, isCloudName, type CloudName } from "../core/clouds.js";
+import { cloudMismatch, CONNECTION_FILE, type ConnectionRecord } from "../core/record.js";
 import { checkGraphDestination, checkSandboxUrl } from "../graph/destination.js";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
@@ -36,18 +38,60 @@ export interface EndpointProvider {
 
 export type EndpointArgs = Pick<ArgsOf<typeof connectionOptions>, "graphUrl"> & Partial<Pick<ArgsOf<typeof connectionOptions>, "allowGraphHost" | "cloud">> & Partial<ArgsOf<typeof sandboxOptions>>;
 
-export async function openEndpoint(args: EndpointArgs, ctx: CliContext, logger: Logger): Promise<EndpointProvider> {
-  const cloud = cloudFromArgs(args, ctx);
-  return (await sandboxProvider(args, cloud, logger)) ?? { endpoint: endpointFromArgs(args, cloud, ctx, logger), close: async () => undefined };
+/**
+ * --out's connection.json as read before sign-in (with the other --out checks, never a second
+ * time): the cloud it records, if any (a file written before the field existed records none).
+ */
+export interface RecordedCloud {
+  outDir: string;
+  cloud: CloudName | undefined;
+}
+
+/** The record's cloud, when --out was given and holds a connection.json. */
+export function recordedCloud(outDir: string | undefined, record: Pick<ConnectionRecord, "cloud"> | undefined): RecordedCloud | undefined {
+  return outDir !== undefined && record ? { outDir, cloud: record.cloud } : undefined;
+}
+
+export async function openEndpoint(args: EndpointArgs, ctx: CliContext, logger: Logger, recorded?: RecordedCloud): Promise<EndpointProvider> {
+  const choice = chooseCloud(args, ctx, recorded);
+  if (recorded && choice.fromRecord && choice.cloud !== DEFAULT_CLOUD) logger.info(`the ${choice.cloud} cloud, as ${join(recorded.outDir, CONNECTION_FILE)} records (no --cloud given)`);
+  return (await sandboxProvider(args, choice.cloud, logger)) ?? { endpoint: endpointFromArgs(args, choice, ctx, logger), close: async () => undefined };
+}
+
+/** The cloud, and what chose it (for messages). */
+interface CloudChoice {
+  cloud: CloudName;
+  origin: string;
+  fromRecord?: boolean;
 }
 
 /** --cloud, else ENTRA_ONBOARD_CLOUD, else global. */
 export function cloudFromArgs(args: Pick<EndpointArgs, "cloud">, ctx: Pick<CliContext, "env">): CloudName {
-  if (args.cloud !== undefined) return args.cloud;
+  return chooseCloud(args, ctx, undefined).cloud;
+}
+
+/**
+ * --cloud, else ENTRA_ONBOARD_CLOUD, else the cloud --out's connection.json records, else global;
+ * all before sign-in, since the authority depends on it. A cloud given that differs from the
+ * recorded one is bad input: that --out is a connection in another cloud.
+ */
+function chooseCloud(args: Pick<EndpointArgs, "cloud">, ctx: Pick<CliContext, "env">, recorded: RecordedCloud | undefined): CloudChoice {
+  const given = givenCloud(args, ctx);
+  if (given === undefined) {
+    return recorded?.cloud !== undefined ? { cloud: recorded.cloud, origin: `recorded in ${recorded.outDir}`, fromRecord: true } : { cloud: DEFAULT_CLOUD, origin: "the default" };
+  }
+  if (recorded?.cloud !== undefined && recorded.cloud !== given.cloud) {
+    throw new InputError(cloudMismatch(recorded.outDir, recorded.cloud, `${given.origin} is ${given.cloud}`, `${given.origin === "--cloud" ? "drop --cloud" : "unset ENTRA_ONBOARD_CLOUD"} and the recorded cloud is used`));
+  }
+  return given;
+}
+
+function givenCloud(args: Pick<EndpointArgs, "cloud">, ctx: Pick<CliContext, "env">): CloudChoice | undefined {
+  if (args.cloud !== undefined) return { cloud: args.cloud, origin: "--cloud" };
   const fromEnv = ctx.env.ENTRA_ONBOARD_CLOUD;
-  if (fromEnv === undefined || fromEnv === "") return "global";
+  if (fromEnv === undefined || fromEnv === "") return undefined;
   if (!isCloudName(fromEnv)) throw new InputError(`ENTRA_ONBOARD_CLOUD must be global, usgov, usgovdod or china, got '${fromEnv.slice(0, 40)}'.`);
-  return fromEnv;
+  return { cloud: fromEnv, origin: "ENTRA_ONBOARD_CLOUD" };
 }
 
 /**
@@ -56,7 +100,7 @@ export function cloudFromArgs(args: Pick<EndpointArgs, "cloud">, ctx: Pick<CliCo
  * cannot name another cloud's Graph host, whose Graph refuses this cloud's tokens ("Microsoft Graph
  * national cloud deployments": tokens are not interchangeable between clouds).
  */
-function endpointFromArgs(args: EndpointArgs, cloud: CloudName, ctx: CliContext, logger: Logger): Endpoint {
+function endpointFromArgs(args: EndpointArgs, { cloud, origin }: CloudChoice, ctx: CliContext, logger: Logger): Endpoint {
   const fromEnv = args.graphUrl === undefined ? ctx.env.ENTRA_ONBOARD_GRAPH_URL : undefined;
   const source = fromEnv !== undefined ? "ENTRA_ONBOARD_GRAPH_URL" : "--graph-url";
   const raw = args.graphUrl ?? fromEnv ?? cloudOf(cloud).graph;
@@ -65,7 +109,7 @@ function endpointFromArgs(args: EndpointArgs, cloud: CloudName, ctx: CliContext,
   const destination = checkGraphDestination(raw, source, args.allowGraphHost);
   const other = destination.kind === "microsoft" ? cloudOfGraphHost(destination.host) : undefined;
   if (other && other.name !== cloud) {
-    throw new InputError(`${source} ${raw} is the Graph of the ${other.name} cloud (${other.label}), but the cloud is ${cloud}${args.cloud === undefined ? " (the default)" : ""}: its Graph refuses tokens of another cloud. Pass --cloud ${other.name}, or drop ${source}.`);
+    throw new InputError(`${source} ${raw} is the Graph of the ${other.name} cloud (${other.label}), but the cloud is ${cloud}${origin === "--cloud" ? "" : ` (${origin})`}: its Graph refuses tokens of another cloud. Pass --cloud ${other.name}, or drop ${source}.`);
   }
   if (destination.kind === "allowed") {
     logger.warn(`the admin's access token will be sent to ${destination.host}, which is not a Microsoft Graph host (allowed by --allow-graph-host)`);

@@ -4,17 +4,32 @@
  * the profile and certificate files are not read again.
  */
 import type { Logger } from "pino";
-import { checkLocalInputs, type OnboardOptions } from "../core/desired.js";
+import { readLocalInputs, type OnboardOptions } from "../core/desired.js";
+import { defaultOutDir } from "../core/local-state.js";
 import type { DesiredState } from "../core/types.js";
+import { isGuid } from "../shared/text.js";
 import type { CliContext } from "./context.js";
+import { recordedCloud, type RecordedCloud } from "./endpoint.js";
 import type { appOptions, ArgsOf, certificateOptions, connectionOptions, pruneOptions } from "./options.js";
 import { logEvent } from "./render/progress.js";
 
 export type AppArgs = ArgsOf<typeof appOptions> & Partial<ArgsOf<typeof certificateOptions>> & Partial<ArgsOf<typeof pruneOptions>> & Pick<ArgsOf<typeof connectionOptions>, "tenant">;
 
-/** Checks every local input and reads the profile and certificate files: the desired state. */
-export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
-  return checkLocalInputs(
+/** What a command knows before sign-in: the desired state, and the cloud --out's connection.json records. */
+export interface LocalArgs {
+  desired: DesiredState;
+  recorded: RecordedCloud | undefined;
+}
+
+/**
+ * Checks every local input and reads the profile and certificate files (the desired state) and
+ * --out's record. Without --out, a --tenant given by id names the run's directory already
+ * (./entra-onboard-out/<tenant id>), so it is checked and its record read here too; a domain is
+ * resolved to the id only by sign-in.
+ */
+export async function localInputsFromArgs(args: AppArgs): Promise<LocalArgs> {
+  const outDir = args.out ?? (args.tenant !== undefined && isGuid(args.tenant) ? defaultOutDir(args.tenant.toLowerCase()) : undefined);
+  const { desired, record } = await readLocalInputs(
     {
       name: args.name,
       profile: args.profile,
@@ -30,10 +45,11 @@ export function desiredFromArgs(args: AppArgs): Promise<DesiredState> {
       appId: args.appId,
       rename: args.rename,
       prune: args.prune,
-      outDir: args.out,
+      outDir,
     },
     new Date(),
   );
+  return { desired, recorded: recordedCloud(outDir, record) };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Session } from "../core/session.js";
 import { AppError, InputError } from "../shared/errors.js";
 import { createLogger } from "../shared/log.js";
 import type { CliContext } from "./context.js";
-import { openEndpoint, type Endpoint, type EndpointArgs } from "./endpoint.js";
+import { openEndpoint, type Endpoint, type EndpointArgs, type RecordedCloud } from "./endpoint.js";
 import type { ArgsOf, connectionOptions, outputOptions } from "./options.js";
 import { useColor } from "./render/style.js";
 
@@ -54,9 +54,12 @@ async function connectWithHint(endpoint: Endpoint, options: ConnectOptions): Pro
   }
 }
 
-/** Opens the endpoint, signs in, runs `work`, and always tears the endpoint down afterwards. */
-export async function withSession<T>(args: SessionArgs, ctx: CliContext, logger: Logger, work: (signedIn: SignedIn) => Promise<T>): Promise<T> {
-  const provider = await openEndpoint(args, ctx, logger);
+/**
+ * Opens the endpoint, signs in, runs `work`, and always tears the endpoint down afterwards.
+ * `recorded`: the cloud --out's connection.json records (read before, with the other --out checks).
+ */
+export async function withSession<T>(args: SessionArgs, ctx: CliContext, logger: Logger, recorded: RecordedCloud | undefined, work: (signedIn: SignedIn) => Promise<T>): Promise<T> {
+  const provider = await openEndpoint(args, ctx, logger, recorded);
   try {
     const { endpoint } = provider;
     const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));

@@ -14,7 +14,7 @@ import { verifyApp, type VerifyReport } from "../core/verify.js";
 import { cloudOf } from "../core/clouds.js";
 import { realClock } from "../shared/clock.js";
 import { InputError } from "../shared/errors.js";
-import type { Endpoint } from "./endpoint.js";
+import type { Endpoint, RecordedCloud } from "./endpoint.js";
 
 /** What verify needs of connection.json. */
 export type VerifyTarget = Pick<ConnectionFile, "tenantId" | "appId" | "certificate">;
@@ -54,8 +54,11 @@ export async function verifyConnection(connection: VerifyTarget, profile: Profil
   });
 }
 
+/** A connection to verify, and the cloud its connection.json records (where verify signs in without --cloud). */
+export type FoundConnection = VerifyTarget & { recorded: RecordedCloud };
+
 /** The connection.json to verify: --out, else ./entra-onboard-out/<--tenant>, else the only one there. */
-export async function findConnection(args: { out?: string | undefined; tenant?: string | undefined }): Promise<VerifyTarget> {
+export async function findConnection(args: { out?: string | undefined; tenant?: string | undefined }): Promise<FoundConnection> {
   let dir = args.out;
   if (!dir && args.tenant) dir = resolve("entra-onboard-out", args.tenant);
   if (!dir) {
@@ -70,5 +73,5 @@ export async function findConnection(args: { out?: string | undefined; tenant?: 
     const why = record ? "the apply that wrote it did not finish" : `there is no ${CONNECTION_FILE} in ${dir}`;
     throw new InputError(`Nothing to verify: ${why}. Run \`entra-onboard apply\` first (or pass the --out it used).`);
   }
-  return { tenantId: record.tenantId, appId: record.appId, certificate: record.certificate ?? null };
+  return { tenantId: record.tenantId, appId: record.appId, certificate: record.certificate ?? null, recorded: { outDir: dir, cloud: record.cloud } };
 }

@@ -3,6 +3,7 @@
  * reports and keeps in connection.json, checked against --out as it is now.
  */
 import { ConvergenceError, InputError, InternalError } from "../shared/errors.js";
+import { DEFAULT_CLOUD } from "./clouds.js";
 import type { Prepared } from "./desired.js";
 import type { CertificateDetails, ConnectionFile } from "./record.js";
 import type { Session } from "./session.js";
@@ -27,6 +28,7 @@ export async function connectionDetails(finalPlan: Plan, prepared: Prepared, ses
   return {
     formatVersion: 2,
     tenantId: form.tenantId,
+    cloud: session.cloud ?? DEFAULT_CLOUD,
     appId: form.appId,
     applicationObjectId: finalPlan.app.objectId,
     servicePrincipalId: finalPlan.app.servicePrincipalId,

@@ -13,7 +13,8 @@ import { DEFAULT_EXPIRY_WARNING_DAYS } from "./expiry.js";
 import { assertWritableDir, defaultOutDir } from "./local-state.js";
 import { privilegedEntries } from "./privilege.js";
 import { resolveProfile, type Profile } from "./profiles.js";
-import { checkRecordBinding, hintsFrom, readConnectionRecord } from "./record.js";
+import { DEFAULT_CLOUD } from "./clouds.js";
+import { checkRecordBinding, hintsFrom, readConnectionRecord, type ConnectionRecord } from "./record.js";
 import { RunRecord } from "./run-record.js";
 import type { Session } from "./session.js";
 import type { SpareKey } from "./spare-key.js";
@@ -139,14 +140,27 @@ function checkedName(raw: string): string {
   return name;
 }
 
-/** desiredState() plus --out (private, writable, a connection.json this tool wrote): every check that needs no tenant, before sign-in. */
-export async function checkLocalInputs(options: OnboardOptions, now: Date): Promise<DesiredState> {
+/** What checkLocalInputs() found: the desired state, and --out's connection.json as it is now. */
+export interface LocalInputs {
+  desired: DesiredState;
+  /** The record in --out (its cloud decides where to sign in), when --out was given and holds one. */
+  record: ConnectionRecord | undefined;
+}
+
+/**
+ * desiredState() plus --out (private, writable, a connection.json this tool wrote): every check that
+ * needs no tenant, before sign-in. The record read here is returned, not read again for the cloud.
+ */
+export async function readLocalInputs(options: OnboardOptions, now: Date): Promise<LocalInputs> {
   const desired = options.desired ?? (await desiredState(options, now));
-  if (options.outDir) {
-    await assertWritableDir(options.outDir);
-    await readConnectionRecord(resolve(options.outDir));
-  }
-  return desired;
+  if (!options.outDir) return { desired, record: undefined };
+  await assertWritableDir(options.outDir);
+  return { desired, record: await readConnectionRecord(resolve(options.outDir)) };
+}
+
+/** readLocalInputs(), for callers that need only the desired state. */
+export async function checkLocalInputs(options: OnboardOptions, now: Date): Promise<DesiredState> {
+  return (await readLocalInputs(options, now)).desired;
 }
 
 /** Where a run keeps its files, and what it wants: the tenant-dependent half, before --out is read. */
@@ -168,8 +182,9 @@ export async function readLocalState(session: Session, located: { desired: Desir
   const { desired, outDir } = located;
   const held = desired.certificate.mode !== "file" && mode !== "destroy" ? await (await import("../cert/files.js")).readHeldCertificate(outDir) : undefined;
   const saved = await readConnectionRecord(outDir);
-  checkRecordBinding(saved, held, { outDir, tenantId: session.tenantId });
-  return { desired, outDir, held, hints: hintsFrom(saved), record: new RunRecord(outDir, session.tenantId, desired, saved) };
+  const cloud = session.cloud ?? DEFAULT_CLOUD;
+  checkRecordBinding(saved, held, { outDir, tenantId: session.tenantId, cloud });
+  return { desired, outDir, held, hints: hintsFrom(saved), record: new RunRecord(outDir, session.tenantId, desired, saved, cloud) };
 }
 
 /** locate() and readLocalState(): everything a run knows before it reads the tenant. */

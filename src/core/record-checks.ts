@@ -3,6 +3,7 @@
  * wrong with the value at a path ("has a 'managed.roles[0]' that is not a GUID"), or nothing.
  */
 import { unsafeCharacter } from "../shared/input-text.js";
+import { CLOUD_NAMES, isCloudName } from "./clouds.js";
 import { isGuid } from "../shared/text.js";
 
 /** What is wrong with the value at `at` ("managed.roles[0]"), or undefined when it is fine. */
@@ -20,6 +21,7 @@ export const guid: Check = (v, at) => (typeof v === "string" && isGuid(v) ? unde
 export const thumbprint: Check = (v, at) => (typeof v === "string" && /^[0-9A-F]{40}$/i.test(v) ? undefined : problem(at, "is not a SHA-1 thumbprint (40 hex digits)"));
 export const date: Check = (v, at) => (typeof v === "string" && !text(v, at) && !Number.isNaN(Date.parse(v)) ? undefined : problem(at, "is not a date"));
 export const source: Check = (v, at) => (v === "generated" || v === "brought" ? undefined : problem(at, "is not 'generated' or 'brought'"));
+export const cloud: Check = (v, at) => (typeof v === "string" && isCloudName(v) ? undefined : problem(at, `is not one of ${CLOUD_NAMES.join(", ")}`));
 export const optional = (check: Check): Check => (v, at) => (v === undefined || v === null ? undefined : check(v, at));
 
 export function object(fields: Record<string, Check>): Check {

@@ -14,7 +14,8 @@
 import { join } from "node:path";
 import { readBoundedFile, READ_CAPS } from "../shared/bounded-read.js";
 import { InputError } from "../shared/errors.js";
-import { date, guid, isObject, list, object, optional, problem, source, text, thumbprint } from "./record-checks.js";
+import { isCloudName, type CloudName } from "./clouds.js";
+import { cloud, date, guid, isObject, list, object, optional, problem, source, text, thumbprint } from "./record-checks.js";
 import type { HeldCertificate, ManagedCertificate, ManagedRecord, ObserveHints, PermissionKey, RecordedOnboarding } from "./types.js";
 
 export const CONNECTION_FILE = "connection.json";
@@ -37,6 +38,11 @@ export interface CertificateDetails {
 export interface ConnectionFile {
   formatVersion: 2;
   tenantId: string;
+  /**
+   * The Microsoft cloud the tenant lives in (clouds.ts): later commands on this --out sign in there
+   * without --cloud. A file without it (written before the field existed) is read as global.
+   */
+  cloud: CloudName;
   appId: string;
   applicationObjectId: string;
   servicePrincipalId: string | undefined;
@@ -63,6 +69,7 @@ const managedCertificate = object({ thumbprint, source, notBefore: date, notAfte
 
 const FORMAT_2 = object({
   tenantId: guid,
+  cloud: optional(cloud),
   uniqueName: text,
   appId: optional(guid),
   applicationObjectId: optional(guid),
@@ -139,6 +146,8 @@ function toRecord(raw: Record<string, unknown>): ConnectionRecord {
   return {
     formatVersion: 2,
     tenantId: id(raw["tenantId"]) ?? "",
+    // Absent in files older than the field: undefined here, read as global where a cloud is chosen.
+    cloud: typeof raw["cloud"] === "string" && isCloudName(raw["cloud"]) ? raw["cloud"] : undefined,
     uniqueName: str(raw["uniqueName"]) ?? "",
     managed,
     appId: id(raw["appId"]),
@@ -179,8 +188,11 @@ const describeApp = (record: ConnectionRecord) =>
  * plan time, when the recorded app has been read: plan-identity.ts.) A planted key is refused
  * rather than ignored: the generated replacement would overwrite files entra-onboard did not write.
  */
-export function checkRecordBinding(record: ConnectionRecord | undefined, held: HeldCertificate | undefined, where: { outDir: string; tenantId: string }): void {
+export function checkRecordBinding(record: ConnectionRecord | undefined, held: HeldCertificate | undefined, where: { outDir: string; tenantId: string; cloud: CloudName }): void {
   const { outDir, tenantId } = where;
+  // The CLI already chose the recorded cloud before sign-in (cli/endpoint.ts); this catches the
+  // library, bulk's per-tenant directories and the default --out, known only after sign-in.
+  if (record?.cloud !== undefined && record.cloud !== where.cloud) throw new InputError(cloudMismatch(outDir, record.cloud, `this run is in the ${where.cloud} cloud`));
   if (record && record.tenantId !== tenantId.toLowerCase()) {
     throw new InputError(
       `--out ${outDir} holds the ${held ? "key" : "connection"} of ${describeApp(record)} in tenant ${record.tenantId}, not of tenant ${tenantId}; use a separate --out per tenant (the default is ./entra-onboard-out/<tenant id>).`,
@@ -191,6 +203,16 @@ export function checkRecordBinding(record: ConnectionRecord | undefined, held: H
       `--out ${outDir} holds a certificate and private key (thumbprint ${held.thumbprint}) that no connection.json there records as made by entra-onboard for this app in tenant ${tenantId}; entra-onboard uploads only keys it generated itself. Move those files away or choose another --out; to attach a certificate of your own, pass --certificate <file>.`,
     );
   }
+}
+
+/**
+ * "--out X records the usgov cloud …, but <what>": one line saying how to proceed. A tenant lives in
+ * one cloud, and the tokens of one cloud are not accepted in another ("Microsoft Graph national
+ * cloud deployments", Microsoft Learn), so a run in another cloud could only fail or, worse, find a
+ * different tenant.
+ */
+export function cloudMismatch(outDir: string, recorded: CloudName, but: string, fix = `run it with --cloud ${recorded}`): string {
+  return `--out ${outDir} holds a connection in the ${recorded} cloud (its ${CONNECTION_FILE} records it), but ${but}: ${fix}; a tenant of another cloud needs its own --out. Nothing was changed.`;
 }
 
 /** The record's facts for observe and plan. */

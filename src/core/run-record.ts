@@ -5,6 +5,7 @@
  * as soon as it exists. Observe and plan read the in-memory copy, so an app created a moment ago
  * is recognised by its appId even before Graph shows its owners. Writes go one after the other.
  */
+import { DEFAULT_CLOUD, type CloudName } from "./clouds.js";
 import { writeConnectionFile } from "./local-state.js";
 import { emptyManaged, recordedOnboarding, type CertificateDetails, type ConnectionFile, type ConnectionRecord } from "./record.js";
 import type { DesiredState, ManagedCertificate, ManagedRecord, PermissionKey, RecordedOnboarding } from "./types.js";
@@ -35,8 +36,10 @@ export class RunRecord {
     private readonly tenantId: string,
     private readonly desired: Pick<DesiredState, "uniqueName" | "displayName">,
     initial: ConnectionRecord | undefined,
+    /** The run's cloud: recorded so later commands on this --out sign in there (a file without it was global). */
+    private readonly cloud: CloudName = DEFAULT_CLOUD,
   ) {
-    this.record = initial && structuredClone(initial);
+    this.record = initial && { ...structuredClone(initial), cloud: initial.cloud ?? cloud };
   }
 
   /** The record as read (plus this run's notes); undefined when --out had none and nothing was noted. */
@@ -123,7 +126,7 @@ export class RunRecord {
   }
 
   private ensure(): ConnectionRecord {
-    this.record ??= { formatVersion: 2, tenantId: this.tenantId.toLowerCase(), uniqueName: this.desired.uniqueName, displayName: this.desired.displayName, managed: emptyManaged() };
+    this.record ??= { formatVersion: 2, tenantId: this.tenantId.toLowerCase(), cloud: this.cloud, uniqueName: this.desired.uniqueName, displayName: this.desired.displayName, managed: emptyManaged() };
     return this.record;
   }
 

@@ -72,10 +72,14 @@ describe("entra-onboard sandbox --cloud usgov (GCC High), separate process", () 
     // The cloud from the environment, as a script would set it once.
     const status = await cli.run(["status", "--profile", profile, "--out", out, ...target], { env: { ENTRA_ONBOARD_CLOUD: "usgov" } });
     expect(status.code, status.stderr).toBe(0);
-    // The global cloud's Graph does not exist in this cloud: sign-in is refused, nothing is read.
+    // Another cloud than the one connection.json records is refused before sign-in (exit 2).
     const wrongCloud = await cli.run(["status", "--cloud", "global", "--profile", profile, "--out", out, ...target]);
-    expect(wrongCloud.code).toBe(1);
-    expect(wrongCloud.stderr).toMatch(/Sign-in failed.*a sandbox started with --cloud needs the same --cloud here; this run's is global/);
+    expect(wrongCloud.code).toBe(2);
+    expect(errorLines(wrongCloud.stderr)).toEqual([expect.stringMatching(/holds a connection in the usgov cloud.*but --cloud is global/)]);
+    // With an --out that records nothing, the global cloud's Graph does not exist in this cloud: sign-in is refused, nothing is read.
+    const unrecorded = await cli.run(["status", "--cloud", "global", "--profile", profile, "--out", join(cli.cwd, "no-record-yet"), ...target]);
+    expect(unrecorded.code).toBe(1);
+    expect(unrecorded.stderr).toMatch(/Sign-in failed.*a sandbox started with --cloud needs the same --cloud here; this run's is global/);
 
     // rotate, verify and remove in the same cloud.
     const rotated = await cli.run(["rotate", "--cloud", "usgov", "--profile", profile, "--out", out, "--yes", ...target]);

@@ -5,7 +5,7 @@
  * field, never a crash or a silent "no record".
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -105,6 +105,8 @@ describe("parsing connection.json", () => {
     ["a number as keyPath", JSON.stringify({ ...FORMAT_2, certificate: { ...FORMAT_2.certificate, keyPath: 1 } }), /'certificate\.keyPath' that is not a string/],
     ["a list as managed", JSON.stringify({ ...FORMAT_2, managed: [] }), /'managed' that is not an object/],
     ["a string as a managed list", JSON.stringify({ ...FORMAT_2, managed: { roles: "all" } }), /'managed\.roles' that is not a list/],
+    ["an unknown cloud", JSON.stringify({ ...FORMAT_2, cloud: "mars" }), /'cloud' that is not one of global, usgov, usgovdod, china/],
+    ["a number for cloud", JSON.stringify({ ...FORMAT_2, cloud: 1 }), /'cloud' that is not one of/],
     ["a path as a managed role", JSON.stringify({ ...FORMAT_2, managed: { roles: ["../../directoryRoles"] } }), /'managed\.roles\[0\]' that is not a GUID/],
     ["a managed permission without ids", JSON.stringify({ ...FORMAT_2, managed: { permissions: [{ resourceAppId: APP }] } }), /'managed\.permissions\[0\]\.appRoleId' that is not a GUID/],
     ["a managed thumbprint that is not one", JSON.stringify({ ...FORMAT_2, managed: { certificates: [THUMB, "not-hex"] } }), /'managed\.certificates\[1\]' that is not a SHA-1 thumbprint/],
@@ -161,10 +163,20 @@ describe("the binding of --out", () => {
   const held = { thumbprint: THUMB } as Parameters<typeof checkRecordBinding>[1];
 
   it("refuses another tenant's --out and a key no record lists; accepts its own", () => {
-    expect(() => checkRecordBinding(record, held, { outDir: "/o", tenantId: "cccccccc-0000-4000-8000-000000000003" })).toThrow(/use a separate --out per tenant/);
-    expect(() => checkRecordBinding(undefined, held, { outDir: "/o", tenantId: TENANT })).toThrow(/entra-onboard uploads only keys it generated itself/);
-    expect(() => checkRecordBinding(record, { thumbprint: "CD".repeat(20) } as typeof held, { outDir: "/o", tenantId: TENANT })).toThrow(InputError);
-    expect(() => checkRecordBinding(record, held, { outDir: "/o", tenantId: TENANT.toUpperCase() })).not.toThrow();
+    const where = { outDir: "/o", cloud: "global" as const };
+    expect(() => checkRecordBinding(record, held, { ...where, tenantId: "cccccccc-0000-4000-8000-000000000003" })).toThrow(/use a separate --out per tenant/);
+    expect(() => checkRecordBinding(undefined, held, { ...where, tenantId: TENANT })).toThrow(/entra-onboard uploads only keys it generated itself/);
+    expect(() => checkRecordBinding(record, { thumbprint: "CD".repeat(20) } as typeof held, { ...where, tenantId: TENANT })).toThrow(InputError);
+    expect(() => checkRecordBinding(record, held, { ...where, tenantId: TENANT.toUpperCase() })).not.toThrow();
+  });
+
+  it("refuses a run in another cloud than the recorded one; a record without a cloud binds none", () => {
+    const usgov = parsed({ formatVersion: 2, uniqueName: "x", tenantId: TENANT, cloud: "usgov", appId: APP, managed: { certificates: [THUMB] } });
+    expect(usgov.cloud).toBe("usgov");
+    expect(() => checkRecordBinding(usgov, held, { outDir: "/o", tenantId: TENANT, cloud: "global" })).toThrow(/--out \/o holds a connection in the usgov cloud.*but this run is in the global cloud: run it with --cloud usgov/);
+    expect(() => checkRecordBinding(usgov, held, { outDir: "/o", tenantId: TENANT, cloud: "usgov" })).not.toThrow();
+    expect(record.cloud).toBeUndefined();
+    expect(() => checkRecordBinding(record, held, { outDir: "/o", tenantId: TENANT, cloud: "china" })).not.toThrow();
   });
 });
 
@@ -184,5 +196,16 @@ describe("the record kept as apply goes", () => {
     // A successor app (the recorded one was deleted outside the tool) keeps only the keys.
     await run.noteApp({ id: "dddddddd-0000-4000-8000-000000000006", appId: "bbbbbbbb-0000-4000-8000-000000000007" });
     expect((await readConnectionRecord(d))?.managed).toEqual({ certificates: [THUMB], certificateDetails: [], permissions: [], roles: [], listedPermissions: [], tags: [] });
+    // No cloud given: the worldwide one is recorded.
+    expect((await readConnectionRecord(d))?.cloud).toBe("global");
+  });
+
+  it("records the run's cloud from the first write, and adds it to a record written before the field existed", async () => {
+    const d = await dir();
+    await new RunRecord(d, TENANT, { uniqueName: "u", displayName: "X" }, undefined, "china").noteIntents({ tags: ["a"] });
+    expect(JSON.parse(await readFile(join(d, "connection.json"), "utf8"))).toMatchObject({ cloud: "china" });
+    const old = parsed({ formatVersion: 2, uniqueName: "u", tenantId: TENANT, managed: {} });
+    await new RunRecord(d, TENANT, { uniqueName: "u", displayName: "X" }, old, "usgov").noteIntents({ tags: ["b"] });
+    expect((await readConnectionRecord(d))?.cloud).toBe("usgov");
   });
 });

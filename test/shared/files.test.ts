@@ -131,6 +131,7 @@ describe("connection.json's temporary file", () => {
     displayName: "Xops-App",
     friendlyName: "Contoso - Xops-App",
     tenantId: "11111111-2222-3333-4444-555555555555",
+    cloud: "global",
     appId: "22222222-3333-4444-5555-666666666666",
     organization: "contoso.onmicrosoft.com",
     applicationObjectId: "33333333-4444-5555-6666-777777777777",

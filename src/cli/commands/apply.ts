@@ -54,17 +54,17 @@ async function runApply(args: ApplyArgs, ctx: CliContext): Promise<number> {
     throw new InputError(`--pfx writes the private key of a certificate generated here, and ${brought ? "--certificate brings none" : "--no-certificate makes none"}: drop one of them.`);
   }
   const { loggerFor, withSession } = await import("../session.js");
-  const { desiredFromArgs, runOptions, pfxPassphrase } = await import("../onboard-options.js");
+  const { localInputsFromArgs, runOptions, pfxPassphrase } = await import("../onboard-options.js");
   const { apply } = await import("../../core/pipeline.js");
   const logger = await loggerFor(args, ctx);
-  const desired = await desiredFromArgs(args);
+  const { desired, recorded } = await localInputsFromArgs(args);
   // Before sign-in: a missing passphrase stops the run with nothing read or written.
   const passphrase = args.pfx ? await pfxPassphrase(ctx) : undefined;
   const style = styleFor(ctx);
   // The platform's flow: only a person at a terminal who chose no certificate is asked.
   const asks = ctx.isInteractive && !args.yes && args.certificate === undefined;
   const chooseCertificate = asks ? (await import("../certificate-question.js")).certificateQuestion(ctx, style, { pfx: args.pfx }) : undefined;
-  return withSession(args, ctx, logger, async ({ session, endpoint }) => {
+  return withSession(args, ctx, logger, recorded, async ({ session, endpoint }) => {
     const result = await apply(session, {
       ...runOptions(args, desired, logger),
       chooseCertificate,

@@ -10,7 +10,7 @@ import type { CommandModule, InferredOptionTypes } from "yargs";
 import type { BulkEvent } from "../../bulk/types.js";
 import { ExitCode, InputError } from "../../shared/errors.js";
 import type { CliContext } from "../context.js";
-import { appOptions, certificateOptions, connectionOptions, outputOptions, sandboxOptions, type ArgsOf } from "../options.js";
+import { appOptions, certificateOptions, connectionOptions, outputOptions, pruneOptions, sandboxOptions, type ArgsOf } from "../options.js";
 import { jsonDocument, SCHEMAS } from "../render/json.js";
 import { styleFor } from "../render/style.js";
 
@@ -30,6 +30,7 @@ export const bulkOptions = {
   adopt: appOptions.adopt,
   "allow-privileged": { ...appOptions["allow-privileged"], describe: "Let the profiles (the command line's and the file's) grant permissions or roles beyond read-only ones; without it such a row is a bad row" },
   rename: { ...appOptions.rename, describe: "Rename the app found via a tenant's connection.json to its name when the display name differs (otherwise that tenant fails)" },
+  prune: { ...pruneOptions.prune, describe: "plan/apply: in each tenant, remove from the tool's own app the permissions and directory roles its profile does not ask for (as apply --prune; on an adopted app only those entra-onboard added). Without it they are only reported" },
   out: { type: "string", default: "entra-onboard-out", describe: "Directory (yours, not writable by group or others) for bulk-report.json, connections.csv and one <tenant id>/ directory per tenant (key files, connection.json)" },
   "add-certificate": certificateOptions["add-certificate"],
   "key-size": certificateOptions["key-size"],
@@ -79,6 +80,7 @@ function checkArgs(args: BulkArgs, ctx: CliContext): void {
   if (args.sandbox && (!Number.isInteger(args.tenants) || args.tenants < 1 || args.tenants > 1000)) problems.push("--tenants must be 1-1000");
   if (args.json && args.ndjson) problems.push("--json and --ndjson are exclusive: one document at the end, or one event per line");
   if (args.detailedExitcode && args.action !== "plan") problems.push("--detailed-exitcode is for bulk plan (bulk status always exits 3 on drift)");
+  if (args.prune && args.action === "status") problems.push("--prune is for bulk plan and bulk apply (bulk status reports what the profile does not ask for as drift either way)");
   if (args.action === "apply" && !args.yes && !ctx.isInteractive) problems.push("bulk apply changes tenants and needs confirmation: pass --yes when not running in a terminal");
   if (problems.length > 0) throw new InputError(`${problems.join("; ")}.`);
 }
@@ -114,6 +116,7 @@ async function runBulk(args: BulkArgs, ctx: CliContext): Promise<number> {
     addCertificate: args.addCertificate,
     allowPrivileged: args.allowPrivileged,
     rename: args.rename,
+    prune: args.prune,
   };
   // The whole file and --out are checked before the sandbox starts or anyone signs in.
   const fromFile = args.file ? await readTenantsFile(args.file, defaults, new Date()) : undefined;
@@ -203,7 +206,10 @@ async function execute(
   const n = result.summary;
   if (n.failed > 0 || result.interrupted) return ExitCode.Failed;
   if (args.action === "status" && n.changed > 0) return ExitCode.PendingChanges;
-  if (args.action === "plan" && args.detailedExitcode && n.changed > 0) return ExitCode.PendingChanges;
+  // As a single `plan --detailed-exitcode`: 3 when some tenant has actions to apply, not for drift
+  // apply leaves alone (that is what `bulk status` reports).
+  const withActions = result.tenants.filter((t) => t.status === "succeeded" && t.actions.length > 0).length;
+  if (args.action === "plan" && args.detailedExitcode && withActions > 0) return ExitCode.PendingChanges;
   return ExitCode.Success;
 }
 

@@ -32,11 +32,11 @@ export function planCommand(ctx: CliContext): CommandOf<typeof planOptions> {
 
 async function runPlan(args: PlanArgs, ctx: CliContext): Promise<number> {
   const { loggerFor, withSession } = await import("../session.js");
-  const { desiredFromArgs, runOptions } = await import("../onboard-options.js");
+  const { localInputsFromArgs, runOptions } = await import("../onboard-options.js");
   const { plan } = await import("../../core/pipeline.js");
   const logger = await loggerFor(args, ctx);
-  const desired = await desiredFromArgs(args);
-  return withSession(args, ctx, logger, async ({ session }) => {
+  const { desired, recorded } = await localInputsFromArgs(args);
+  return withSession(args, ctx, logger, recorded, async ({ session }) => {
     const result = await plan(session, { ...runOptions(args, desired, logger), mode: args.destroy ? "destroy" : "apply" });
     ctx.stdout(args.json ? jsonDocument(planDocument(result, "plan")) : renderPlan(result, styleFor(ctx), "plan"));
     if (result.preflight.length > 0) return ExitCode.PreflightWouldRefuse;

@@ -35,12 +35,12 @@ async function runRemove(args: RemoveArgs, ctx: CliContext): Promise<number> {
     throw new InputError("remove deletes the app registration and needs confirmation: pass --yes when not running in a terminal (or --dry-run to only look).");
   }
   const { loggerFor, withSession } = await import("../session.js");
-  const { desiredFromArgs, runOptions } = await import("../onboard-options.js");
+  const { localInputsFromArgs, runOptions } = await import("../onboard-options.js");
   const { remove } = await import("../../core/pipeline.js");
   const logger = await loggerFor(args, ctx);
-  const desired = await desiredFromArgs(args);
+  const { desired, recorded } = await localInputsFromArgs(args);
   const style = styleFor(ctx);
-  return withSession(args, ctx, logger, async ({ session }) => {
+  return withSession(args, ctx, logger, recorded, async ({ session }) => {
     const result = await remove(session, {
       ...runOptions(args, desired, logger),
       dryRun: args.dryRun,

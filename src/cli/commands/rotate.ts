@@ -49,13 +49,13 @@ async function runRotate(args: RotateArgs, ctx: CliContext): Promise<number> {
     throw new InputError(`--pfx writes the private key of a certificate generated here, and ${args.certificate !== undefined ? "--certificate brings none" : "--retire adds none"}: drop one of them.`);
   }
   const { loggerFor, withSession } = await import("../session.js");
-  const { desiredFromArgs, runOptions, pfxPassphrase } = await import("../onboard-options.js");
+  const { localInputsFromArgs, runOptions, pfxPassphrase } = await import("../onboard-options.js");
   const { rotate } = await import("../../core/pipeline.js");
   const logger = await loggerFor(args, ctx);
-  const desired = await desiredFromArgs(args);
+  const { desired, recorded } = await localInputsFromArgs(args);
   const passphrase = args.pfx && !args.dryRun ? await pfxPassphrase(ctx) : undefined;
   const style = styleFor(ctx);
-  return withSession(args, ctx, logger, async ({ session, endpoint }) => {
+  return withSession(args, ctx, logger, recorded, async ({ session, endpoint }) => {
     let report: VerifyReport | undefined;
     const result = await rotate(session, {
       ...runOptions(args, desired, logger),

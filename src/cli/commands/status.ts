@@ -26,11 +26,11 @@ export function statusCommand(ctx: CliContext): CommandOf<typeof statusOptions> 
 
 async function runStatus(args: StatusArgs, ctx: CliContext): Promise<number> {
   const { loggerFor, withSession } = await import("../session.js");
-  const { desiredFromArgs, runOptions } = await import("../onboard-options.js");
+  const { localInputsFromArgs, runOptions } = await import("../onboard-options.js");
   const { status } = await import("../../core/pipeline.js");
   const logger = await loggerFor(args, ctx);
-  const desired = await desiredFromArgs(args);
-  return withSession(args, ctx, logger, async ({ session }) => {
+  const { desired, recorded } = await localInputsFromArgs(args);
+  return withSession(args, ctx, logger, recorded, async ({ session }) => {
     const result = await status(session, runOptions(args, desired, logger));
     ctx.stdout(args.json ? jsonDocument(planDocument(result, "status")) : renderPlan(result, styleFor(ctx), "status"));
     return result.inSync ? ExitCode.Success : ExitCode.PendingChanges;

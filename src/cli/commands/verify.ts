@@ -42,7 +42,7 @@ async function runVerify(args: VerifyArgs, ctx: CliContext): Promise<number> {
   const connection = await findConnection(args);
   const profile = await resolveProfile(args.profile);
   // An in-process --sandbox would be a new, empty tenant: verify only talks to one already running.
-  const provider = await openEndpoint({ ...args, sandbox: false }, ctx, logger);
+  const provider = await openEndpoint({ ...args, sandbox: false }, ctx, logger, connection.recorded);
   try {
     const report = await verifyConnection(connection, profile, provider.endpoint, logger, args.waitSeconds);
     ctx.stdout(args.json ? jsonDocument(verifyDocument(report, provider.endpoint.simulated)) : renderVerify(report));

@@ -15,11 +15,15 @@ function pad(raw: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
-/** "7 to add", "2 to add, 1 to change", "no changes". */
+/** The words tenant-run.ts's actionLabel starts a removal with. */
+const DESTROYS = ["delete ", "revoke ", "remove ", "release "];
+
+/** "7 to add", "2 to add, 1 to change", "1 to destroy", "no changes". */
 export function changeWords(actions: readonly string[]): string {
   if (actions.length === 0) return "no changes";
   const changes = actions.filter((a) => a.startsWith("update ") || a.startsWith("adopt ")).length;
-  const destroys = actions.filter((a) => a.startsWith("delete ")).length;
+  // --prune's removals (revoke, remove) are destroys, as the single plan counts them.
+  const destroys = actions.filter((a) => DESTROYS.some((verb) => a.startsWith(verb))).length;
   const adds = actions.length - changes - destroys;
   return [adds > 0 ? `${adds} to add` : "", changes > 0 ? `${changes} to change` : "", destroys > 0 ? `${destroys} to destroy` : ""].filter(Boolean).join(", ");
 }
