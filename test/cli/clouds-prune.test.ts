@@ -4,14 +4,13 @@
  * and `apply --prune` repairing the tool's own app in an in-process sandbox whose state the test
  * reads.
  */
-import type { ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GRAPH_APP_ID } from "../../src/core/well-known.js";
 import { startSandbox } from "../../src/sandbox/server.js";
 import { expectConverged, tenantsFile } from "./bulk-helpers.js";
-import { CliRunner, errorLines, leakedSecrets, sandboxArgs, STACK_LINE } from "./helpers.js";
+import { CliRunner, errorLines, leakedSecrets, readUntil, sandboxArgs, STACK_LINE } from "./helpers.js";
 
 let cli: CliRunner;
 
@@ -22,24 +21,6 @@ afterAll(async () => {
   await cli?.dispose();
 });
 
-/** Collects a child's stdout until `until` matches. */
-function readUntil(child: ChildProcess, until: RegExp, timeoutMs = 15_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${until}; got:\n${text}`)), timeoutMs);
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      text += d;
-      if (until.test(text)) {
-        clearTimeout(timer);
-        resolve(text);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code} before printing ${until}; got:\n${text}`));
-    });
-  });
-}
 
 describe("entra-onboard sandbox --cloud usgov (GCC High), separate process", () => {
   it("the default profile is refused before any write naming the alternative; the alternative onboards, verifies and is in sync; another cloud's sign-in fails", async () => {

@@ -104,6 +104,25 @@ export async function sandboxArgs(sandbox: Sandbox, dir: string): Promise<string
 }
 
 /** Lines a bad-input run printed as errors (pino JSON logs and the device-code notice are not). */
+/** Collects a child's stdout until `until` matches (or the child exits, or time runs out). */
+export function readUntil(child: ChildProcess, until: RegExp, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${until}; got:\n${text}`)), timeoutMs);
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+      text += d;
+      if (until.test(text)) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code} before printing ${until}; got:\n${text}`));
+    });
+  });
+}
+
 export function errorLines(stderr: string): string[] {
   return stderr.split("\n").filter((l) => l.startsWith("error:"));
 }

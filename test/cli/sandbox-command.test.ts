@@ -3,12 +3,11 @@
  * `apply --sandbox --yes --verify`, a separately started `entra-onboard sandbox` driven over its
  * printed URL and CA file, and the preflight refusal of an admin without Privileged Role Administrator.
  */
-import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/server.js";
-import { CliRunner, leakedSecrets, REPO, sandboxArgs } from "./helpers.js";
+import { CliRunner, leakedSecrets, readUntil, REPO, sandboxArgs } from "./helpers.js";
 
 let cli: CliRunner;
 
@@ -19,24 +18,6 @@ afterAll(async () => {
   await cli?.dispose();
 });
 
-/** Collects a child's stdout until `until` matches (or the child exits, or time runs out). */
-function readUntil(child: ChildProcess, until: RegExp, timeoutMs = 15_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${until}; got:\n${text}`)), timeoutMs);
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      text += d;
-      if (until.test(text)) {
-        clearTimeout(timer);
-        resolve(text);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code} before printing ${until}; got:\n${text}`));
-    });
-  });
-}
 
 describe("--version and --help", () => {
   it("--version prints package.json's version", async () => {

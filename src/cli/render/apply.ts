@@ -11,7 +11,6 @@ import { printableDeep } from "../../shared/input-text.js";
 
 export function renderApply(raw: ApplyResult, s: Style): string {
   const result = printableDeep(raw);
-  const c = result.connection;
   const { findings, warnings } = result.finalPlan;
   const out: string[] = [];
   if (result.simulated) out.push(s.warn("Simulated tenant (local sandbox): these ids exist only in the sandbox, not in Entra."));
@@ -21,21 +20,30 @@ export function renderApply(raw: ApplyResult, s: Style): string {
     for (const f of findings) out.push(s.warn(`  ! ${f.message}`));
   }
   out.push(s.bold(summary(result)));
-  out.push("", "Connection details for the platform's \"Link a new Microsoft Account\" form:");
+  out.push(...connectionLines({ ...result.connection, cloud: result.cloud }, result.finalPlan));
+  return `${out.join("\n")}\n`;
+}
+
+/** The values for the platform's form (apply's and rotate's ending), aligned, and where they were saved. */
+export function connectionLines(connection: ApplyResult["connection"], finalPlan: ApplyResult["finalPlan"]): string[] {
   const rows: [string, string][] = [
-    ["Friendly name", c.friendlyName],
-    ["Tenant ID", c.tenantId],
-    ["Application ID", c.appId],
-    ["Organisation name", c.organization],
+    ["Friendly name", connection.friendlyName],
+    ["Tenant ID", connection.tenantId],
+    ["Application ID", connection.appId],
+    ["Organisation name", connection.organization],
+    ...certificateRows({ connection, finalPlan }),
   ];
-  rows.push(...certificateRows(result));
   // Outside the worldwide cloud the platform must connect there too (Connect-ExchangeOnline -ExchangeEnvironmentName).
-  const cloud = cloudOf(result.cloud);
+  const cloud = cloudOf(connection.cloud);
   if (cloud.name !== DEFAULT_CLOUD) rows.push(["Microsoft cloud", `${cloud.label}: Exchange environment ${cloud.exchangeEnvironmentName}, Graph ${cloud.graph}`]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  for (const [k, v] of rows) out.push(`  ${`${k}:`.padEnd(width)}${v}`);
-  out.push("", `Saved to ${c.connectionFile}`);
-  return `${out.join("\n")}\n`;
+  return [
+    "",
+    "Connection details for the platform's \"Link a new Microsoft Account\" form:",
+    ...rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}${v}`),
+    "",
+    `Saved to ${connection.connectionFile}`,
+  ];
 }
 
 /** The connection's certificate: where its files are, or why there is none. */

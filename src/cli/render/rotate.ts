@@ -1,7 +1,7 @@
 /** The end of rotate for people: what was added, retired and kept, the proof, and the connection details. Data in, string out. */
 import type { RotateResult } from "../../core/pipeline.js";
 import type { VerifyReport } from "../../core/verify.js";
-import { certificateRows } from "./apply.js";
+import { connectionLines } from "./apply.js";
 import type { Style } from "./style.js";
 import { renderVerify } from "./verify.js";
 import { printableDeep } from "../../shared/input-text.js";
@@ -19,19 +19,6 @@ export function renderRotated(rawResult: RotateResult, s: Style, rawReport: Veri
   for (const t of result.kept) {
     out.push(`Kept on the app until retired: ${t}${report && !report.ok ? " (the new certificate is not verified yet)" : ""}; once nothing signs in with it: entra-onboard rotate --retire ${t}`);
   }
-  const connection = result.connection;
-  if (connection) {
-    out.push("", "Connection details for the platform's \"Link a new Microsoft Account\" form:");
-    const rows: [string, string][] = [
-      ["Friendly name", connection.friendlyName],
-      ["Tenant ID", connection.tenantId],
-      ["Application ID", connection.appId],
-      ["Organisation name", connection.organization],
-      ...certificateRows({ connection, finalPlan: result.plan }),
-    ];
-    const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-    for (const [k, v] of rows) out.push(`  ${`${k}:`.padEnd(width)}${v}`);
-    out.push("", `Saved to ${connection.connectionFile}`);
-  }
+  if (result.connection) out.push(...connectionLines(result.connection, result.plan));
   return `${out.join("\n")}\n`;
 }
