@@ -19,31 +19,19 @@ import type { Agent } from "node:https";
 import type { AccessToken, AuthenticationRecord, DeviceCodeCredentialOptions } from "@azure/identity";
 import { AppError } from "../shared/errors.js";
 import { decodeTokenClaims, type TokenClaims } from "../shared/jwt.js";
-import type { CloudName } from "../core/clouds.js";
 import { DEFAULT_CLIENT_ID } from "../core/well-known.js";
 import { interactiveSignIn } from "./interactive-sign-in.js";
-import { authorityHostFor, delegatedScopes } from "./sign-in.js";
-import type { TokenCacheOptions, TokenCacheStatus } from "./sign-in-cache.js";
+import { authorityHostFor, delegatedScopes, type SignInOptions } from "./sign-in.js";
 
 /** Refresh a customer's token this long before it expires, as MSAL does. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export interface FleetSignInOptions {
+/** A single sign-in's options, for the partner admin: interactive only, in the partner's own tenant. */
+export type FleetSignInOptions = Omit<SignInOptions, "method" | "tenant"> & {
   method: "browser" | "device-code";
   /** The partner's own tenant (id or domain); default "organizations", the admin's home tenant. */
   partnerTenant?: string | undefined;
-  clientId?: string | undefined;
-  /** The cloud of the partner and its customers (default global): its authority and Graph resource. */
-  cloud?: CloudName | undefined;
-  authorityHost?: string | undefined;
-  /** PEM of the only CA to trust for the authority (the sandbox's). */
-  ca?: string | undefined;
-  env: Readonly<Record<string, string | undefined>>;
-  onDeviceCode?: ((message: string) => void) | undefined;
-  tokenCache?: boolean | TokenCacheOptions | undefined;
-  onTokenCache?: ((status: TokenCacheStatus) => void) | undefined;
-  onCacheNote?: ((note: string) => void) | undefined;
-}
+};
 
 export interface TenantToken {
   /** A valid access token for Graph in that tenant, redeemed silently (cached until shortly before it expires). */

@@ -4,10 +4,9 @@
  * with `signInPerTenant`, each tenant is signed in to in turn, interactively, for MSPs without GDAP
  * (one sign-in at a time, so prompts never interleave); `azure-cli` asks az for each tenant's token.
  */
-import type { TokenCacheOptions, TokenCacheStatus } from "../auth/sign-in-cache.js";
 import type { AuthMethod } from "../auth/sign-in.js";
-import { connect } from "../connect.js";
-import { cloudOf, type CloudName } from "../core/clouds.js";
+import { connect, type ConnectOptions } from "../connect.js";
+import { cloudOf } from "../core/clouds.js";
 import type { Session } from "../core/session.js";
 import { createGraph, type FetchLike, type GraphLogEntry } from "../graph/graph-client.js";
 import type { RetryEvent } from "../graph/types.js";
@@ -15,30 +14,17 @@ import { realClock, type Clock } from "../shared/clock.js";
 import { AppError, InputError } from "../shared/errors.js";
 import { decodeTokenClaims } from "../shared/jwt.js";
 
-export interface FleetConnectOptions {
+/** connect()'s options, for many tenants: where the partner signs in, and events that name their tenant. */
+export type FleetConnectOptions = Omit<ConnectOptions, "tenant" | "onRetry" | "log"> & {
   /** browser or device-code (GDAP, or each tenant with signInPerTenant), or azure-cli (az, per tenant). */
   method: AuthMethod;
   /** GDAP: the partner's own tenant (id or domain); default "organizations", the admin's home tenant. */
   partnerTenant?: string | undefined;
   /** Sign in to each tenant in turn instead of once through GDAP. */
   signInPerTenant?: boolean | undefined;
-  clientId?: string | undefined;
-  /** The fleet's cloud (default global): sign-in authority, Graph root and resource identifiers (clouds.ts). */
-  cloud?: CloudName | undefined;
-  graphUrl?: string | undefined;
-  authorityHost?: string | undefined;
-  /** Trust exactly this CA (the sandbox's). */
-  ca?: string | undefined;
-  env?: Readonly<Record<string, string | undefined>>;
-  onDeviceCode?: ((message: string) => void) | undefined;
-  tokenCache?: boolean | TokenCacheOptions | undefined;
-  onTokenCache?: ((status: TokenCacheStatus) => void) | undefined;
-  onCacheNote?: ((note: string) => void) | undefined;
   onRetry?: ((tenant: string, event: RetryEvent) => void) | undefined;
   log?: ((tenant: string, entry: GraphLogEntry) => void) | undefined;
-  clock?: Clock | undefined;
-  simulated?: boolean | undefined;
-}
+};
 
 export interface FleetConnection {
   mode: "gdap" | "per-tenant";

@@ -58,26 +58,35 @@ async function connectWithHint(endpoint: Endpoint, options: ConnectOptions): Pro
  * Opens the endpoint, signs in, runs `work`, and always tears the endpoint down afterwards.
  * `recorded`: the cloud --out's connection.json records (read before, with the other --out checks).
  */
+/**
+ * How the admin signs in at an endpoint, for one tenant (withSession) or a fleet's partner (bulk):
+ * the method (device code at the sandbox), where, and the token cache (none for a throwaway sandbox).
+ */
+export function signInOptions(args: Pick<SessionArgs, "auth" | "clientId" | "tokenCache">, ctx: CliContext, logger: Logger, endpoint: Endpoint) {
+  return {
+    method: args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env)),
+    clientId: args.clientId,
+    cloud: endpoint.cloud,
+    graphUrl: endpoint.graphUrl,
+    authorityHost: endpoint.authorityHost,
+    ca: endpoint.ca,
+    env: ctx.env,
+    onDeviceCode: (message: string) => ctx.stderr(`${message}\n`),
+    tokenCache: args.tokenCache !== false && !endpoint.throwawayAuthority,
+    onTokenCache: (status: { message: string }) => logger.info(status.message),
+    onCacheNote: (note: string) => logger.debug(`token cache: ${note}`),
+  } satisfies Partial<ConnectOptions>;
+}
+
 export async function withSession<T>(args: SessionArgs, ctx: CliContext, logger: Logger, recorded: RecordedCloud | undefined, work: (signedIn: SignedIn) => Promise<T>): Promise<T> {
   const provider = await openEndpoint(args, ctx, logger, recorded);
   try {
     const { endpoint } = provider;
-    const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));
-    const tokenCache = args.tokenCache !== false && !endpoint.throwawayAuthority;
-    logger.debug({ method, cloud: endpoint.cloud, graphUrl: endpoint.graphUrl, tokenCache }, "signing in");
+    const signIn = signInOptions(args, ctx, logger, endpoint);
+    logger.debug({ method: signIn.method, cloud: endpoint.cloud, graphUrl: endpoint.graphUrl, tokenCache: signIn.tokenCache }, "signing in");
     const session = await connectWithHint(endpoint, {
-      method,
+      ...signIn,
       tenant: args.tenant ?? endpoint.defaultTenant,
-      clientId: args.clientId,
-      cloud: endpoint.cloud,
-      graphUrl: endpoint.graphUrl,
-      authorityHost: endpoint.authorityHost,
-      ca: endpoint.ca,
-      env: ctx.env,
-      onDeviceCode: (message) => ctx.stderr(`${message}\n`),
-      tokenCache,
-      onTokenCache: (status) => logger.info(status.message),
-      onCacheNote: (note) => logger.debug(`token cache: ${note}`),
       onRetry: (e) => logger.info({ operation: e.operation, attempt: e.attempt }, `waiting ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}`),
       log: (entry) => logger.debug(entry, "graph request"),
       simulated: endpoint.simulated,

@@ -104,7 +104,7 @@ function positions(value: string | undefined, flag: string): number[] {
 
 async function runBulk(args: BulkArgs, ctx: CliContext): Promise<number> {
   checkArgs(args, ctx);
-  const { loggerFor } = await import("../session.js");
+  const { loggerFor, signInOptions } = await import("../session.js");
   const { readTenantsFile, fleetFromTenants } = await import("../../bulk/tenants-file.js");
   const logger = await loggerFor(args, ctx);
   const defaults = {
@@ -130,22 +130,10 @@ async function runBulk(args: BulkArgs, ctx: CliContext): Promise<number> {
     const { endpoint } = provider;
     const fleet = fromFile ?? (await fleetFromTenants("the sandbox's customer tenants", provider.customers ?? [], defaults, new Date()));
     const { connectFleet } = await import("../../bulk/connect-fleet.js");
-    const { defaultAuthMethod } = await import("../../auth/sign-in.js");
-    const method = args.auth ?? (endpoint.simulated ? "device-code" : defaultAuthMethod(ctx.env));
     const connection = await connectFleet({
-      method,
+      ...signInOptions(args, ctx, logger, endpoint),
       partnerTenant: args.partnerTenant ?? endpoint.partnerTenant,
       signInPerTenant: args.signInPerTenant,
-      clientId: args.clientId,
-      cloud: endpoint.cloud,
-      graphUrl: endpoint.graphUrl,
-      authorityHost: endpoint.authorityHost,
-      ca: endpoint.ca,
-      env: ctx.env,
-      onDeviceCode: (message) => ctx.stderr(`${message}\n`),
-      tokenCache: args.tokenCache !== false && !endpoint.throwawayAuthority,
-      onTokenCache: (status) => logger.info(status.message),
-      onCacheNote: (note) => logger.debug(`token cache: ${note}`),
       onRetry: (tenant, e) => logger.debug({ tenant, operation: e.operation, attempt: e.attempt }, `waiting ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}`),
       log: (tenant, entry) => logger.debug({ tenant, ...entry }, "graph request"),
       simulated: endpoint.simulated,
