@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSelfSignedCertificate } from "../../src/cert/generate.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
-import { parseStrictJson } from "../support/strict-json.js";
-import { CERTS, CliRunner, errorLines, leakedSecrets, sandboxArgs } from "./helpers.js";
+import { CERTS, CliRunner, errorLines, jsonDocumentOf, leakedSecrets, sandboxArgs, thumbprintsOn } from "./helpers.js";
 
 let sandbox: Sandbox;
 let cli: CliRunner;
@@ -31,9 +30,8 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const tenant = () => sandbox.fake.tenant(tenantId);
-const thumbprintsOf = (appId: string) => tenant().keyCredentials(appId).map((k) => (k.customKeyIdentifier ?? "").toUpperCase()).sort();
-const document = (stdout: string) => parseStrictJson(stdout.trim()) as Record<string, any>;
+const thumbprintsOf = (appId: string) => thumbprintsOn(sandbox, tenantId, appId);
+const document = jsonDocumentOf;
 
 /** One onboarding per scenario: its own app name and --out. */
 function scenario(name: string) {

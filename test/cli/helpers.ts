@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Sandbox } from "../../src/sandbox/server.js";
+import { parseStrictJson } from "../support/strict-json.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = join(REPO, "dist", "cli", "entra-onboard.js");
@@ -135,4 +136,14 @@ export function leakedSecrets(output: string): string[] {
   if (output.includes("eyJ")) found.push("a JWT (eyJ…)");
   if (/PRIVATE KEY/.test(output)) found.push("PEM private key");
   return found;
+}
+
+/** The thumbprints of the certificates on an app in a sandbox tenant, upper case, sorted. */
+export function thumbprintsOn(sandbox: Sandbox, tenantId: string, appId: string): string[] {
+  return sandbox.fake.tenant(tenantId).keyCredentials(appId).map((k) => (k.customKeyIdentifier ?? "").toUpperCase()).sort();
+}
+
+/** The one JSON document a --json run printed (strict: duplicate keys fail). */
+export function jsonDocumentOf(stdout: string): Record<string, any> {
+  return parseStrictJson(stdout.trim()) as Record<string, any>;
 }

@@ -9,8 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
-import { parseStrictJson } from "../support/strict-json.js";
-import { CERTS, CliRunner, errorLines, leakedSecrets, sandboxArgs } from "./helpers.js";
+import { CERTS, CliRunner, errorLines, jsonDocumentOf, leakedSecrets, sandboxArgs, thumbprintsOn } from "./helpers.js";
 
 let sandbox: Sandbox;
 let cli: CliRunner;
@@ -29,8 +28,8 @@ afterAll(async () => {
 });
 
 const tenant = () => sandbox.fake.tenant(tenantId);
-const thumbprintsOf = (appId: string) => tenant().keyCredentials(appId).map((k) => (k.customKeyIdentifier ?? "").toUpperCase()).sort();
-const document = (stdout: string) => parseStrictJson(stdout.trim()) as Record<string, any>;
+const thumbprintsOf = (appId: string) => thumbprintsOn(sandbox, tenantId, appId);
+const document = jsonDocumentOf;
 
 describe("rotate (child process, sandbox)", () => {
   let appId: string;
